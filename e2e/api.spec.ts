@@ -17,7 +17,10 @@ test.describe('backend over HTTP', () => {
       },
     );
     expect(res.status()).toBe(200);
-    token = (await res.json()).backstageIdentity.token;
+    const { backstageIdentity } = await res.json();
+    // The guest is the example user of catalog/org.yaml (auth.providers.guest.userEntityRef).
+    expect(backstageIdentity.identity.userEntityRef).toBe('user:default/guest');
+    token = backstageIdentity.token;
     expect(token).toMatch(/^ey/);
   });
 

@@ -1,7 +1,7 @@
 import { makeStyles } from '@material-ui/core';
 
 const useStyles = makeStyles({
-  svg: { width: 'auto', height: 28 },
+  svg: { width: 24, height: 28, flexShrink: 0 },
   strip: { fill: '#7df3e1' },
   marks: { fill: '#0b2e35' },
 });
