@@ -1,0 +1,251 @@
+import {
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+} from '@backstage/backend-test-utils';
+import { Entity } from '@backstage/catalog-model';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { FakeKubernetesApi } from '@runway/plugin-cluster-access-node/testUtils';
+import request from 'supertest';
+import { canaryPlugin } from './plugin';
+import { canaryService } from './testing/fixtures';
+
+const ordersApi: Entity = {
+  apiVersion: 'backstage.io/v1alpha1',
+  kind: 'Component',
+  metadata: {
+    name: 'orders-api',
+    namespace: 'default',
+    annotations: { 'backstage.io/kubernetes-id': 'orders-api' },
+  },
+  spec: { type: 'service', owner: 'group:default/checkout-team' },
+};
+const docsSite: Entity = {
+  apiVersion: 'backstage.io/v1alpha1',
+  kind: 'Component',
+  metadata: { name: 'docs-site', namespace: 'default' },
+  spec: { type: 'website' },
+};
+
+/** Polls until the check holds, for at most 5 s. */
+async function waitFor(check: () => Promise<boolean>) {
+  for (let i = 0; i < 50; i++) {
+    if (await check()) return;
+    await new Promise(r => setTimeout(r, 100));
+  }
+  throw new Error('condition not met within 5 s');
+}
+
+const alice = mockCredentials.user('user:default/alice');
+const mallory = mockCredentials.user('user:default/mallory');
+const STATUS_PATH = '/api/canary/entities/default/component/orders-api';
+
+describe('canary backend', () => {
+  const staging = new FakeKubernetesApi({ token: 'staging-token' });
+  const production = new FakeKubernetesApi({ forbidden: true });
+  let backend: Awaited<ReturnType<typeof startTestBackend>>;
+  const getEntityByRef = jest.fn();
+
+  beforeAll(async () => {
+    await staging.start();
+    await production.start();
+    staging.apply(
+      ...canaryService({
+        id: 'orders-api',
+        namespace: 'orders',
+        stableWeight: 80,
+        canaryWeight: 20,
+      }),
+      // Another service's objects: the label filter keeps them out.
+      ...canaryService({
+        id: 'payments',
+        namespace: 'payments',
+        stableWeight: 100,
+        canaryWeight: 0,
+      }),
+    );
+    // The catalog only gives the entity to callers allowed to read it: alice, not mallory.
+    getEntityByRef.mockImplementation(async (ref: string, { credentials }) => {
+      const known: Record<string, Entity> = {
+        'component:default/orders-api': ordersApi,
+        'component:default/docs-site': docsSite,
+      };
+      return credentials.principal.userEntityRef ===
+        alice.principal.userEntityRef
+        ? known[ref]
+        : undefined;
+    });
+    backend = await startTestBackend({
+      features: [
+        canaryPlugin,
+        catalogServiceMock.mock({ getEntityByRef }).factory,
+        mockServices.rootConfig.factory({
+          data: {
+            kubernetes: {
+              clusterLocatorMethods: [
+                {
+                  type: 'config',
+                  clusters: [
+                    {
+                      name: 'staging',
+                      url: staging.url,
+                      authProvider: 'serviceAccount',
+                      serviceAccountToken: 'staging-token',
+                      skipTLSVerify: true,
+                    },
+                    {
+                      name: 'production',
+                      url: production.url,
+                      authProvider: 'serviceAccount',
+                      serviceAccountToken: 'production-token',
+                      skipTLSVerify: true,
+                    },
+                  ],
+                },
+              ],
+            },
+          },
+        }),
+      ],
+    });
+  });
+
+  afterAll(async () => {
+    await backend.stop();
+    await staging.stop();
+    await production.stop();
+  });
+
+  const get = (path = STATUS_PATH, credentials = alice) =>
+    request(backend.server)
+      .get(path)
+      .set(
+        'Authorization',
+        mockCredentials.user.header(credentials.principal.userEntityRef),
+      );
+
+  it('serves the split per cluster; a forbidden cluster is an error entry, not a failure', async () => {
+    const res = await get();
+    expect(res.status).toBe(200);
+    expect(res.body.entityRef).toBe('component:default/orders-api');
+    expect(res.body.clusters).toHaveLength(2);
+
+    const [stagingEntry, productionEntry] = res.body.clusters;
+    expect(stagingEntry.cluster).toBe('staging');
+    expect(stagingEntry.error).toBeUndefined();
+    expect(stagingEntry.releases).toHaveLength(1);
+    const release = stagingEntry.releases[0];
+    expect(release).toMatchObject({
+      namespace: 'orders',
+      virtualService: 'orders-api',
+      phase: 'progressing',
+      stable: {
+        subset: 'stable',
+        weight: 80,
+        replicas: { ready: 2, desired: 2 },
+      },
+      canary: {
+        subset: 'canary',
+        weight: 20,
+        replicas: { ready: 2, desired: 2 },
+      },
+      headerOverride: { header: 'x-canary', value: 'true', subset: 'canary' },
+      problems: [],
+    });
+
+    expect(productionEntry).toEqual({
+      cluster: 'production',
+      error: expect.objectContaining({ statusCode: 403 }),
+      releases: [],
+    });
+    expect(productionEntry.error.message).toContain("Cluster 'production'");
+  });
+
+  it('cold cache: one list per kind, label-filtered, then watches', () => {
+    const requests = staging.takeRequests();
+    const lists = requests.filter(r => !r.query.includes('watch='));
+    expect(lists.map(r => r.path).sort()).toEqual([
+      '/apis/apps/v1/deployments',
+      '/apis/argoproj.io/v1alpha1/rollouts', // not installed here: 404, taken as no Rollouts
+      '/apis/networking.istio.io/v1/destinationrules',
+      '/apis/networking.istio.io/v1/virtualservices',
+    ]);
+    for (const r of lists) {
+      expect(new URLSearchParams(r.query).get('labelSelector')).toBe(
+        'backstage.io/kubernetes-id=orders-api',
+      );
+    }
+    expect(staging.openWatches).toBe(3);
+  });
+
+  it('steady state: a page view makes zero Kubernetes API calls', async () => {
+    staging.takeRequests();
+    production.takeRequests();
+    for (let i = 0; i < 3; i++) {
+      expect((await get()).status).toBe(200);
+    }
+    expect(staging.takeRequests()).toEqual([]);
+    expect(production.takeRequests()).toEqual([]);
+  });
+
+  it('updates from watch events without listing again', async () => {
+    staging.apply(
+      ...canaryService({
+        id: 'orders-api',
+        namespace: 'orders',
+        stableWeight: 50,
+        canaryWeight: 50,
+        canaryReady: 0,
+      }),
+    );
+    await waitFor(
+      async () =>
+        (await get()).body.clusters[0].releases[0].canary.weight === 50,
+    );
+    const release = (await get()).body.clusters[0].releases[0];
+    expect(release.phase).toBe('misconfigured');
+    expect(release.problems.map((p: { code: string }) => p.code)).toContain(
+      'CANARY_NOT_READY',
+    );
+    expect(staging.takeRequests()).toEqual([]);
+  });
+
+  it('answers 404 to a caller the catalog does not let read the entity', async () => {
+    const res = await get(STATUS_PATH, mallory);
+    expect(res.status).toBe(404);
+    expect(res.body.error.name).toBe('NotFoundError');
+    expect(getEntityByRef).toHaveBeenLastCalledWith(
+      'component:default/orders-api',
+      {
+        credentials: expect.objectContaining({ principal: mallory.principal }),
+      },
+    );
+  });
+
+  it('answers 404 for an unknown entity and 401 without credentials', async () => {
+    expect(
+      (await get('/api/canary/entities/default/component/nope')).status,
+    ).toBe(404);
+    const anonymous = await request(backend.server)
+      .get(STATUS_PATH)
+      .set('Authorization', mockCredentials.none.header());
+    expect(anonymous.status).toBe(401);
+  });
+
+  it('returns no clusters for an entity without Kubernetes annotations', async () => {
+    const res = await get('/api/canary/entities/default/component/docs-site');
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({
+      entityRef: 'component:default/docs-site',
+      clusters: [],
+    });
+  });
+
+  it('publishes its OpenAPI spec', async () => {
+    const res = await request(backend.server).get('/api/canary/openapi.json');
+    expect(res.status).toBe(200);
+    expect(Object.keys(res.body.paths)).toEqual([
+      '/api/canary/entities/{namespace}/{kind}/{name}',
+    ]);
+  });
+});

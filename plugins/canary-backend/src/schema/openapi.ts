@@ -1,0 +1,196 @@
+/**
+ * OpenAPI description of the Canary backend; requests are validated against it and it is
+ * served at /api/canary/openapi.json. Keep it in step with plugins/canary-common/src/types.ts.
+ */
+const track = {
+  type: 'object',
+  required: ['subset', 'weight'],
+  additionalProperties: false,
+  properties: {
+    subset: { type: 'string' },
+    weight: { type: 'number', minimum: 0, maximum: 100 },
+    version: { type: 'string' },
+    images: { type: 'array', items: { type: 'string' } },
+    replicas: {
+      type: 'object',
+      required: ['ready', 'desired'],
+      additionalProperties: false,
+      properties: {
+        ready: { type: 'integer' },
+        desired: { type: 'integer' },
+      },
+    },
+  },
+} as const;
+
+export const spec = {
+  openapi: '3.0.3',
+  info: {
+    title: 'canary',
+    version: '1',
+    description: 'Live Istio canary status of catalog entities, per cluster.',
+    license: { name: 'Apache-2.0' },
+  },
+  servers: [{ url: '/' }],
+  components: {
+    examples: {},
+    headers: {},
+    parameters: {},
+    requestBodies: {},
+    responses: {},
+    securitySchemes: {},
+    schemas: {
+      Track: track,
+      CanaryRelease: {
+        type: 'object',
+        required: [
+          'namespace',
+          'virtualService',
+          'hosts',
+          'phase',
+          'stable',
+          'problems',
+        ],
+        additionalProperties: false,
+        properties: {
+          namespace: { type: 'string' },
+          virtualService: { type: 'string' },
+          hosts: { type: 'array', items: { type: 'string' } },
+          phase: {
+            type: 'string',
+            enum: [
+              'stable',
+              'progressing',
+              'promoted',
+              'paused',
+              'misconfigured',
+            ],
+          },
+          stable: { $ref: '#/components/schemas/Track' },
+          canary: { $ref: '#/components/schemas/Track' },
+          headerOverride: {
+            type: 'object',
+            required: ['header', 'value', 'subset'],
+            additionalProperties: false,
+            properties: {
+              header: { type: 'string' },
+              value: { type: 'string' },
+              subset: { type: 'string' },
+            },
+          },
+          problems: {
+            type: 'array',
+            items: {
+              type: 'object',
+              required: ['code', 'severity', 'message'],
+              additionalProperties: false,
+              properties: {
+                code: { type: 'string' },
+                severity: { type: 'string', enum: ['error', 'warning'] },
+                message: { type: 'string' },
+              },
+            },
+          },
+        },
+      },
+      ClusterCanaries: {
+        type: 'object',
+        required: ['cluster', 'releases'],
+        additionalProperties: false,
+        properties: {
+          cluster: { type: 'string' },
+          error: {
+            type: 'object',
+            required: ['message'],
+            additionalProperties: false,
+            properties: {
+              message: { type: 'string' },
+              statusCode: { type: 'integer' },
+            },
+          },
+          releases: {
+            type: 'array',
+            items: { $ref: '#/components/schemas/CanaryRelease' },
+          },
+        },
+      },
+      CanaryStatusResponse: {
+        type: 'object',
+        required: ['entityRef', 'clusters'],
+        additionalProperties: false,
+        properties: {
+          entityRef: { type: 'string' },
+          clusters: {
+            type: 'array',
+            items: { $ref: '#/components/schemas/ClusterCanaries' },
+          },
+        },
+      },
+      Error: {
+        type: 'object',
+        required: ['error'],
+        properties: {
+          error: {
+            type: 'object',
+            required: ['name', 'message'],
+            properties: {
+              name: { type: 'string' },
+              message: { type: 'string' },
+            },
+          },
+        },
+      },
+    },
+  },
+  paths: {
+    '/entities/{namespace}/{kind}/{name}': {
+      get: {
+        operationId: 'getCanaryStatus',
+        summary:
+          "Canary status of an entity's releases in every configured cluster",
+        description:
+          'Served from per-cluster watch caches. A cluster that cannot be read is an entry with `error`; the others are still returned.',
+        parameters: [
+          {
+            in: 'path',
+            name: 'namespace',
+            required: true,
+            schema: { type: 'string' },
+          },
+          {
+            in: 'path',
+            name: 'kind',
+            required: true,
+            schema: { type: 'string' },
+          },
+          {
+            in: 'path',
+            name: 'name',
+            required: true,
+            schema: { type: 'string' },
+          },
+        ],
+        responses: {
+          '200': {
+            description: 'Status per cluster.',
+            content: {
+              'application/json': {
+                schema: { $ref: '#/components/schemas/CanaryStatusResponse' },
+              },
+            },
+          },
+          '404': {
+            description:
+              'No such entity, or the caller may not read it in the catalog.',
+            content: {
+              'application/json': {
+                schema: { $ref: '#/components/schemas/Error' },
+              },
+            },
+          },
+        },
+        security: [{}],
+      },
+    },
+  },
+} as const;
