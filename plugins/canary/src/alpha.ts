@@ -1,0 +1,7 @@
+/**
+ * The Canary plugin for the new frontend system.
+ *
+ * @packageDocumentation
+ */
+export { canaryFrontendPlugin as default } from './alpha/plugin';
+export { canaryApiExtension, entityCanaryContent } from './alpha/extensions';

@@ -1,0 +1,28 @@
+import { CompoundEntityRef } from '@backstage/catalog-model';
+import { createApiRef } from '@backstage/core-plugin-api';
+import type { CanaryStatusResponse } from '@runway/plugin-canary-common';
+
+/**
+ * Reads the live canary status of an entity from the Canary backend.
+ *
+ * @public
+ */
+export interface CanaryApi {
+  /**
+   * The canary status of one entity in every configured cluster.
+   *
+   * Rejects with a `ResponseError` (from `@backstage/errors`) when the backend
+   * answers with a non-2xx status; a 404 means the entity is unknown or the
+   * caller may not read it.
+   */
+  getStatus(entityRef: CompoundEntityRef): Promise<CanaryStatusResponse>;
+}
+
+/**
+ * The {@link CanaryApi} utility API reference.
+ *
+ * @public
+ */
+export const canaryApiRef = createApiRef<CanaryApi>({
+  id: 'plugin.canary.service',
+});

@@ -1,0 +1,117 @@
+import { setupServer } from 'msw/node';
+import { http, HttpResponse } from 'msw';
+import { ResponseError } from '@backstage/errors';
+import { registerMswTestHooks } from '@backstage/test-utils';
+import { CanaryClient } from './CanaryClient';
+import { oneCluster, progressingRelease } from '../testing/fixtures';
+
+const baseUrl = 'http://localhost:7007/api/canary';
+
+describe('CanaryClient', () => {
+  const server = setupServer();
+  registerMswTestHooks(server);
+
+  const discoveryApi = { getBaseUrl: jest.fn(async () => baseUrl) };
+  const fetchApi = {
+    fetch: jest.fn((input: RequestInfo | URL, init?: RequestInit) =>
+      fetch(input, init),
+    ),
+  };
+  const client = new CanaryClient({ discoveryApi, fetchApi });
+
+  it('GETs /entities/:namespace/:kind/:name from the canary backend', async () => {
+    const body = oneCluster(progressingRelease);
+    const requests: Request[] = [];
+    server.use(
+      http.get(`${baseUrl}/entities/*`, ({ request }) => {
+        requests.push(request);
+        return HttpResponse.json(body);
+      }),
+    );
+
+    const result = await client.getStatus({
+      kind: 'Component',
+      namespace: 'default',
+      name: 'orders-api',
+    });
+
+    expect(result).toEqual(body);
+    expect(discoveryApi.getBaseUrl).toHaveBeenCalledWith('canary');
+    expect(fetchApi.fetch).toHaveBeenCalledTimes(1);
+    expect(requests).toHaveLength(1);
+    expect(requests[0].method).toBe('GET');
+    expect(requests[0].url).toBe(
+      `${baseUrl}/entities/default/Component/orders-api`,
+    );
+  });
+
+  it('URL-encodes every path segment', async () => {
+    const urls: string[] = [];
+    server.use(
+      http.get(`${baseUrl}/entities/*`, ({ request }) => {
+        urls.push(request.url);
+        return HttpResponse.json(oneCluster());
+      }),
+    );
+
+    await client.getStatus({
+      kind: 'Component',
+      namespace: 'team a',
+      name: 'orders/api?x#y',
+    });
+
+    expect(new URL(urls[0]).pathname).toBe(
+      '/api/canary/entities/team%20a/Component/orders%2Fapi%3Fx%23y',
+    );
+  });
+
+  it('throws a ResponseError carrying the status on 404', async () => {
+    server.use(
+      http.get(`${baseUrl}/entities/*`, () =>
+        HttpResponse.json(
+          {
+            error: {
+              name: 'NotFoundError',
+              message: 'No entity component:default/missing',
+            },
+            request: {
+              method: 'GET',
+              url: '/entities/default/Component/missing',
+            },
+            response: { statusCode: 404 },
+          },
+          { status: 404, statusText: 'Not Found' },
+        ),
+      ),
+    );
+
+    const error = await client
+      .getStatus({ kind: 'Component', namespace: 'default', name: 'missing' })
+      .then(
+        () => undefined,
+        e => e,
+      );
+
+    expect(ResponseError.is(error)).toBe(true);
+    expect(error.statusCode).toBe(404);
+    expect(error.cause.name).toBe('NotFoundError');
+    expect(error.cause.message).toBe('No entity component:default/missing');
+  });
+
+  it('throws a ResponseError on other failures, even without a JSON body', async () => {
+    server.use(
+      http.get(
+        `${baseUrl}/entities/*`,
+        () => new HttpResponse('upstream down', { status: 502 }),
+      ),
+    );
+
+    await expect(
+      client.getStatus({
+        kind: 'Component',
+        namespace: 'default',
+        name: 'orders-api',
+      }),
+    ).rejects.toMatchObject({ name: 'ResponseError', statusCode: 502 });
+  });
+});

@@ -1,0 +1,33 @@
+import { CompoundEntityRef } from '@backstage/catalog-model';
+import { DiscoveryApi, FetchApi } from '@backstage/core-plugin-api';
+import { ResponseError } from '@backstage/errors';
+import type { CanaryStatusResponse } from '@runway/plugin-canary-common';
+import { CanaryApi } from './CanaryApi';
+
+/**
+ * The default {@link CanaryApi}: calls the `canary` backend plugin through the
+ * app's discovery and fetch APIs (the fetch API adds the user's token).
+ *
+ * @public
+ */
+export class CanaryClient implements CanaryApi {
+  private readonly discoveryApi: DiscoveryApi;
+  private readonly fetchApi: FetchApi;
+
+  constructor(options: { discoveryApi: DiscoveryApi; fetchApi: FetchApi }) {
+    this.discoveryApi = options.discoveryApi;
+    this.fetchApi = options.fetchApi;
+  }
+
+  async getStatus(entityRef: CompoundEntityRef): Promise<CanaryStatusResponse> {
+    const baseUrl = await this.discoveryApi.getBaseUrl('canary');
+    const path = [entityRef.namespace, entityRef.kind, entityRef.name]
+      .map(segment => encodeURIComponent(segment))
+      .join('/');
+    const response = await this.fetchApi.fetch(`${baseUrl}/entities/${path}`);
+    if (!response.ok) {
+      throw await ResponseError.fromResponse(response);
+    }
+    return (await response.json()) as CanaryStatusResponse;
+  }
+}

@@ -1,0 +1,3 @@
+export { canaryApiRef } from './CanaryApi';
+export type { CanaryApi } from './CanaryApi';
+export { CanaryClient } from './CanaryClient';

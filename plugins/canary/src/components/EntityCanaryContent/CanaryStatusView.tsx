@@ -1,0 +1,119 @@
+import Box from '@material-ui/core/Box';
+import IconButton from '@material-ui/core/IconButton';
+import Typography from '@material-ui/core/Typography';
+import { makeStyles } from '@material-ui/core/styles';
+import RefreshIcon from '@material-ui/icons/Refresh';
+import { CompoundEntityRef } from '@backstage/catalog-model';
+import {
+  EmptyState,
+  Progress,
+  ResponseErrorPanel,
+  WarningPanel,
+} from '@backstage/core-components';
+import { ResponseError } from '@backstage/errors';
+import { ClusterSection } from './ClusterSection';
+import { useCanaryStatus, useNow } from './useCanaryStatus';
+
+const useStyles = makeStyles(theme => ({
+  header: {
+    display: 'flex',
+    alignItems: 'center',
+    flexWrap: 'wrap',
+    gap: theme.spacing(1),
+    marginBottom: theme.spacing(2),
+  },
+  title: {
+    flexGrow: 1,
+  },
+  notice: {
+    marginBottom: theme.spacing(2),
+  },
+}));
+
+function isNotFound(error: Error): boolean {
+  if (ResponseError.is(error)) {
+    return error.statusCode === 404;
+  }
+  return error.name === 'NotFoundError';
+}
+
+function UpdatedAgo(props: { updatedAt: number }) {
+  const now = useNow(1000);
+  const seconds = Math.max(0, Math.floor((now - props.updatedAt) / 1000));
+  return (
+    <Typography variant="body2" color="textSecondary" component="p">
+      Updated{' '}
+      <time dateTime={new Date(props.updatedAt).toISOString()}>
+        {`${seconds} s ago`}
+      </time>
+    </Typography>
+  );
+}
+
+/** Loads and shows the canary status of one entity, refreshed while visible. */
+export function CanaryStatusView(props: { entityRef: CompoundEntityRef }) {
+  const classes = useStyles();
+  const { loading, value, error, updatedAt, refresh, refreshing } =
+    useCanaryStatus(props.entityRef);
+
+  if (loading) {
+    return <Progress aria-label="Loading canary status" />;
+  }
+
+  if (error && !value) {
+    return (
+      <ResponseErrorPanel
+        error={error}
+        title={
+          isNotFound(error)
+            ? 'Entity not found, or you may not view it'
+            : `Could not load the canary status: ${error.message}`
+        }
+      />
+    );
+  }
+
+  if (!value) {
+    return null;
+  }
+
+  return (
+    <Box aria-busy={refreshing}>
+      <div className={classes.header}>
+        <Typography variant="h5" component="h2" className={classes.title}>
+          Canary status
+        </Typography>
+        {updatedAt !== undefined && <UpdatedAgo updatedAt={updatedAt} />}
+        <IconButton
+          aria-label="Refresh canary status"
+          onClick={refresh}
+          size="small"
+        >
+          <RefreshIcon aria-hidden="true" />
+        </IconButton>
+      </div>
+
+      {error && (
+        <div className={classes.notice}>
+          <WarningPanel
+            severity="warning"
+            title="Could not refresh the canary status; showing the last known status"
+            message={error.message}
+          />
+        </div>
+      )}
+
+      {value.clusters.length === 0 ? (
+        <EmptyState
+          missing="data"
+          title="No clusters"
+          description="The Canary backend has no clusters configured, so there is nothing to show."
+        />
+      ) : (
+        value.clusters.map(cluster => (
+          <ClusterSection key={cluster.cluster} cluster={cluster} />
+        ))
+      )}
+    </Box>
+  );
+}

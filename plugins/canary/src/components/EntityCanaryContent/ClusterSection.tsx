@@ -1,0 +1,77 @@
+import { useId } from 'react';
+import Grid from '@material-ui/core/Grid';
+import Typography from '@material-ui/core/Typography';
+import { makeStyles } from '@material-ui/core/styles';
+import { WarningPanel } from '@backstage/core-components';
+import type { ClusterCanaries } from '@runway/plugin-canary-common';
+import { ReleaseCard } from './ReleaseCard';
+
+const useStyles = makeStyles(theme => ({
+  section: {
+    marginBottom: theme.spacing(4),
+  },
+  releases: {
+    listStyle: 'none',
+    margin: 0,
+    padding: 0,
+  },
+}));
+
+/** What one cluster reports: its error, a "nothing here" note, or its releases. */
+export function ClusterSection(props: { cluster: ClusterCanaries }) {
+  const { cluster } = props;
+  const classes = useStyles();
+  const headingId = `canary-cluster-${useId().replace(/:/g, '')}`;
+
+  let body: JSX.Element;
+  if (cluster.error) {
+    const status =
+      cluster.error.statusCode !== undefined
+        ? ` (status ${cluster.error.statusCode})`
+        : '';
+    body = (
+      <WarningPanel
+        severity="error"
+        title={`Could not read cluster ${cluster.cluster}`}
+        message={`${cluster.error.message}${status}`}
+        defaultExpanded
+      />
+    );
+  } else if (cluster.releases.length === 0) {
+    body = (
+      <Typography variant="body1" color="textSecondary">
+        No canary-routed releases in this cluster.
+      </Typography>
+    );
+  } else {
+    body = (
+      <Grid
+        container
+        spacing={2}
+        component="ul"
+        className={classes.releases}
+        aria-label={`Releases in cluster ${cluster.cluster}`}
+      >
+        {cluster.releases.map(release => (
+          <Grid
+            item
+            xs={12}
+            component="li"
+            key={`${release.namespace}/${release.virtualService}`}
+          >
+            <ReleaseCard release={release} />
+          </Grid>
+        ))}
+      </Grid>
+    );
+  }
+
+  return (
+    <section aria-labelledby={headingId} className={classes.section}>
+      <Typography variant="h6" component="h3" id={headingId} gutterBottom>
+        {`Cluster ${cluster.cluster}`}
+      </Typography>
+      {body}
+    </section>
+  );
+}

@@ -1,0 +1,15 @@
+/**
+ * Canary tab for entity pages: the live Istio traffic split, versions,
+ * replica readiness and problems of an entity's canary releases, per cluster.
+ *
+ * @packageDocumentation
+ */
+export { canaryPlugin, EntityCanaryContent } from './plugin';
+export { canaryApiRef, CanaryClient } from './api';
+export type { CanaryApi } from './api';
+export {
+  isCanaryAvailable,
+  KUBERNETES_ID_ANNOTATION,
+  KUBERNETES_LABEL_SELECTOR_ANNOTATION,
+  KUBERNETES_NAMESPACE_ANNOTATION,
+} from './annotations';

@@ -1,0 +1,43 @@
+import {
+  createApiFactory,
+  createComponentExtension,
+  createPlugin,
+  discoveryApiRef,
+  fetchApiRef,
+} from '@backstage/core-plugin-api';
+import { canaryApiRef, CanaryClient } from './api';
+
+/**
+ * The Canary plugin for legacy (`createApp` from `@backstage/app-defaults`) apps.
+ *
+ * @public
+ */
+export const canaryPlugin = createPlugin({
+  id: 'canary',
+  apis: [
+    createApiFactory({
+      api: canaryApiRef,
+      deps: { discoveryApi: discoveryApiRef, fetchApi: fetchApiRef },
+      factory: ({ discoveryApi, fetchApi }) =>
+        new CanaryClient({ discoveryApi, fetchApi }),
+    }),
+  ],
+});
+
+/**
+ * The Canary tab content for an entity page; render it inside an
+ * `EntityLayout.Route`, guarded by `isCanaryAvailable`.
+ *
+ * @public
+ */
+export const EntityCanaryContent = canaryPlugin.provide(
+  createComponentExtension({
+    name: 'EntityCanaryContent',
+    component: {
+      lazy: () =>
+        import('./components/EntityCanaryContent').then(
+          m => m.EntityCanaryContent,
+        ),
+    },
+  }),
+);

@@ -1,0 +1,120 @@
+import { Entity } from '@backstage/catalog-model';
+import type {
+  CanaryRelease,
+  CanaryStatusResponse,
+  ClusterCanaries,
+} from '@runway/plugin-canary-common';
+
+/** An entity carrying the annotations the Canary tab needs. */
+export function makeEntity(annotations: Record<string, string> = {}): Entity {
+  return {
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: 'Component',
+    metadata: { name: 'orders-api', namespace: 'default', annotations },
+    spec: { type: 'service', lifecycle: 'production', owner: 'team-orders' },
+  };
+}
+
+export const annotatedEntity = makeEntity({
+  'backstage.io/kubernetes-id': 'orders-api',
+});
+
+export function makeRelease(overrides: Partial<CanaryRelease>): CanaryRelease {
+  return {
+    namespace: 'orders',
+    virtualService: 'orders-api',
+    hosts: ['orders.example.com', 'orders-api.orders.svc.cluster.local'],
+    phase: 'stable',
+    stable: {
+      subset: 'stable',
+      weight: 100,
+      version: 'v1',
+      images: ['ghcr.io/runway/orders-api:v1'],
+      replicas: { ready: 3, desired: 3 },
+    },
+    problems: [],
+    ...overrides,
+  };
+}
+
+export const stableRelease = makeRelease({
+  phase: 'stable',
+  canary: {
+    subset: 'canary',
+    weight: 0,
+    version: 'v2',
+    images: ['ghcr.io/runway/orders-api:v2'],
+    replicas: { ready: 0, desired: 0 },
+  },
+});
+
+export const progressingRelease = makeRelease({
+  phase: 'progressing',
+  stable: {
+    subset: 'stable',
+    weight: 80,
+    version: 'v1',
+    images: ['ghcr.io/runway/orders-api:v1'],
+    replicas: { ready: 3, desired: 3 },
+  },
+  canary: {
+    subset: 'canary',
+    weight: 20,
+    version: 'v2',
+    images: ['ghcr.io/runway/orders-api:v2', 'ghcr.io/runway/sidecar:1.4'],
+    replicas: { ready: 1, desired: 2 },
+  },
+  headerOverride: { header: 'x-canary', value: 'always', subset: 'canary' },
+});
+
+export const promotedRelease = makeRelease({
+  phase: 'promoted',
+  stable: {
+    subset: 'stable',
+    weight: 0,
+    version: 'v1',
+    replicas: { ready: 3, desired: 3 },
+  },
+  canary: {
+    subset: 'canary',
+    weight: 100,
+    version: 'v2',
+    replicas: { ready: 3, desired: 3 },
+  },
+});
+
+export const pausedRelease = makeRelease({
+  phase: 'paused',
+  stable: { subset: 'stable', weight: 50, version: 'v1' },
+  canary: { subset: 'canary', weight: 50, version: 'v2' },
+});
+
+export const misconfiguredRelease = makeRelease({
+  phase: 'misconfigured',
+  stable: { subset: 'stable', weight: 70, version: 'v1' },
+  canary: { subset: 'canary', weight: 20 },
+  problems: [
+    {
+      code: 'WEIGHTS_DO_NOT_SUM_TO_100',
+      severity: 'error',
+      message:
+        'The default route weights sum to 90, not 100; set them so they add up to 100.',
+    },
+    {
+      code: 'CANARY_NOT_READY',
+      severity: 'warning',
+      message: 'No canary pod is ready; check the canary Deployment.',
+    },
+  ],
+});
+
+export function makeResponse(
+  clusters: ClusterCanaries[],
+): CanaryStatusResponse {
+  return { entityRef: 'component:default/orders-api', clusters };
+}
+
+/** One healthy cluster with the given releases. */
+export function oneCluster(...releases: CanaryRelease[]): CanaryStatusResponse {
+  return makeResponse([{ cluster: 'prod-eu-1', releases }]);
+}
