@@ -35,7 +35,7 @@ install: $(INSTALL_STAMP) ## Install Node dependencies (yarn.lock, immutable)
 start: install ## Start the portal: frontend on :3000, backend on :7007
 	$(YARN) start
 
-build: install ## Build every package (frontend bundle, backend)
+build: typecheck ## Build every package (needs the declarations tsc emits)
 	$(YARN) build:all
 
 versions: install ## One version of every @backstage/* package

@@ -1,5 +1,7 @@
 import { test as base } from '@playwright/test';
-import { Backend, startBackend } from './support/backend';
+import { FakeKubernetesApi } from '@runway/plugin-cluster-access-node/testUtils';
+import { canaryService } from '../plugins/canary-backend/src/testing/fixtures';
+import { Backend, KUBERNETES_TOKEN, startBackend } from './support/backend';
 import { Postgres, startPostgres } from './support/postgres';
 
 export type DatabaseMode = 'sqlite' | 'postgres';
@@ -8,6 +10,8 @@ type WorkerFixtures = {
   /** Which database the backend runs on: set per Playwright project. */
   database: DatabaseMode;
   postgres: Postgres | undefined;
+  /** The cluster `staging`: orders-api mid-canary, 80/20 between 1.4.0 and 1.5.0. */
+  kubernetes: FakeKubernetesApi;
   backend: Backend;
 };
 
@@ -29,9 +33,31 @@ export const test = base.extend<{}, WorkerFixtures>({
     },
     { scope: 'worker', timeout: 60_000 },
   ],
+  kubernetes: [
+    async ({}, use) => {
+      const api = new FakeKubernetesApi({ token: KUBERNETES_TOKEN });
+      await api.start();
+      api.apply(
+        ...canaryService({
+          id: 'orders-api',
+          namespace: 'orders-api',
+          stableWeight: 80,
+          canaryWeight: 20,
+          stableVersion: '1.4.0',
+          canaryVersion: '1.5.0',
+        }),
+      );
+      await use(api);
+      await api.stop();
+    },
+    { scope: 'worker' },
+  ],
   backend: [
-    async ({ postgres }, use) => {
-      const backend = await startBackend({ database: postgres });
+    async ({ postgres, kubernetes }, use) => {
+      const backend = await startBackend({
+        database: postgres,
+        kubernetesUrl: kubernetes.url,
+      });
       await use(backend);
       await backend.stop();
     },

@@ -1,29 +1,10 @@
-import { Page } from '@playwright/test';
-import { join } from 'node:path';
 import { expect, test } from './fixtures';
-import { repoRoot } from './support/backend';
-
-/** `RUNWAY_SCREENSHOTS=1 make e2e` refreshes the README's screenshots. */
-async function snapshot(page: Page, name: string) {
-  if (process.env.RUNWAY_SCREENSHOTS) {
-    await page.screenshot({
-      path: join(repoRoot, 'docs/screenshots', `${name}.png`),
-    });
-  }
-}
+import { signInAsGuest, snapshot } from './support/portal';
 
 test('guest signs in, browses the catalog and finds the templates', async ({
   page,
 }) => {
-  await page.setViewportSize({ width: 1400, height: 860 });
-  await page.goto('/');
-
-  await page.getByRole('button', { name: 'Enter' }).click();
-
-  const nav = page.getByRole('navigation', { name: 'sidebar nav' });
-  await expect(
-    nav.getByRole('link', { name: 'Catalog', exact: true }),
-  ).toBeVisible();
+  const nav = await signInAsGuest(page);
 
   // The catalog is the landing page; show every owner's components, not only the guest's.
   await page.getByText('All', { exact: true }).first().click();

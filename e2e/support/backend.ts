@@ -7,6 +7,8 @@ import { freePort } from './ports';
 import { PostgresConnection } from './postgres';
 
 export const repoRoot = resolve(__dirname, '../..');
+/** The token the backend presents to the fake Kubernetes API. */
+export const KUBERNETES_TOKEN = 'e2e-backend-token';
 const backendDir = join(repoRoot, 'packages/backend');
 
 export type Backend = {
@@ -26,6 +28,8 @@ export type Backend = {
  */
 export async function startBackend(options: {
   database?: PostgresConnection;
+  /** A Kubernetes API server the backend's plugins read as cluster `staging`. */
+  kubernetesUrl?: string;
 }): Promise<Backend> {
   const port = await freePort();
   const baseURL = `http://127.0.0.1:${port}`;
@@ -57,6 +61,25 @@ export async function startBackend(options: {
       auth: {
         providers: { guest: { dangerouslyAllowOutsideDevelopment: true } },
       },
+      ...(options.kubernetesUrl && {
+        kubernetes: {
+          clusterLocatorMethods: [
+            {
+              type: 'config',
+              clusters: [
+                {
+                  name: 'staging',
+                  url: options.kubernetesUrl,
+                  authProvider: 'serviceAccount',
+                  serviceAccountToken: KUBERNETES_TOKEN,
+                  // the fake API server speaks plain http
+                  skipTLSVerify: true,
+                },
+              ],
+            },
+          ],
+        },
+      }),
     }),
   );
 

@@ -1,9 +1,5 @@
 /*
- * Hi!
- *
- * Note that this is an EXAMPLE Backstage backend. Please check the README.
- *
- * Happy hacking!
+ * The Runway backend: every plugin and module the portal uses. Nothing else lives here.
  */
 
 import { createBackend } from '@backstage/backend-defaults';
@@ -58,6 +54,9 @@ backend.add(import('@backstage/plugin-search-backend-module-techdocs'));
 
 // kubernetes plugin
 backend.add(import('@backstage/plugin-kubernetes-backend'));
+
+// Runway: live Istio canary status per entity (Canary tab)
+backend.add(import('@runway/plugin-canary-backend'));
 
 // user settings plugin
 backend.add(import('@backstage/plugin-user-settings-backend'));
