@@ -2,7 +2,7 @@ import { test as base } from '@playwright/test';
 import { FakeKubernetesApi } from '@runway/plugin-cluster-access-node/testUtils';
 import { canaryService } from '../plugins/canary-backend/src/testing/fixtures';
 import { Backend, KUBERNETES_TOKEN, startBackend } from './support/backend';
-import { Postgres, startPostgres } from './support/postgres';
+import { Postgres, startPostgres } from '@runway/testing';
 
 export type DatabaseMode = 'sqlite' | 'postgres';
 

@@ -3,8 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { stringify } from 'yaml';
-import { freePort } from './ports';
-import { PostgresConnection } from './postgres';
+import { freePort, PostgresConnection } from '@runway/testing';
 
 export const repoRoot = resolve(__dirname, '../..');
 /** The token the backend presents to the fake Kubernetes API. */

@@ -111,3 +111,14 @@ export async function startPostgres(): Promise<Postgres> {
     },
   };
 }
+
+/** A libpq URL for a connection, e.g. for DATABASE_URL. */
+export function postgresUrl(
+  c: PostgresConnection,
+  database = 'postgres',
+): string {
+  const auth = c.password
+    ? `${encodeURIComponent(c.user)}:${encodeURIComponent(c.password)}`
+    : encodeURIComponent(c.user);
+  return `postgres://${auth}@${c.host}:${c.port}/${database}?sslmode=disable`;
+}

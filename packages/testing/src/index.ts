@@ -1,0 +1,4 @@
+/** Test support shared by Runway's test suites. */
+export { startPostgres, postgresUrl } from './postgres';
+export type { Postgres, PostgresConnection } from './postgres';
+export { freePort } from './ports';
