@@ -110,6 +110,25 @@ test.describe('backend over HTTP', () => {
         { message: 'templates missing from the catalog', timeout: 60_000 },
       )
       .toEqual([]);
+
+    // Each loads without processing errors and the scaffolder can build its form.
+    for (const ref of want) {
+      const name = ref.split('/')[1];
+      const entity = await request.get(
+        `/api/catalog/entities/by-name/template/default/${name}`,
+        { headers: { Authorization: `Bearer ${token}` } },
+      );
+      const errors = ((await entity.json()).status?.items ?? []).filter(
+        (i: { level: string }) => i.level === 'error',
+      );
+      expect({ ref, errors }).toEqual({ ref, errors: [] });
+      const schema = await request.get(
+        `/api/scaffolder/v2/templates/default/template/${name}/parameter-schema`,
+        { headers: { Authorization: `Bearer ${token}` } },
+      );
+      expect({ ref, status: schema.status() }).toEqual({ ref, status: 200 });
+      expect((await schema.json()).steps.length).toBeGreaterThan(0);
+    }
   });
 
   test('has the scaffolder actions the templates use', async ({ request }) => {

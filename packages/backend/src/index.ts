@@ -3,8 +3,13 @@
  */
 
 import { createBackend } from '@backstage/backend-defaults';
+import { localCheckoutUrlReaderFactory } from '@runway/plugin-local-checkout-node';
 
 const backend = createBackend();
+
+// Runway: serve this repository's URLs from the working tree when runway.localCheckout is
+// configured (development), so URL-registered templates run offline.
+backend.add(localCheckoutUrlReaderFactory);
 
 backend.add(import('@backstage/plugin-app-backend'));
 backend.add(import('@backstage/plugin-proxy-backend'));
