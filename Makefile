@@ -20,7 +20,7 @@ YARN := node $(CURDIR)/$(firstword $(wildcard .yarn/releases/yarn-*.cjs))
 INSTALL_STAMP := node_modules/.yarn-state.yml
 WORKSPACE_MANIFESTS := package.json yarn.lock $(wildcard packages/*/package.json plugins/*/package.json)
 
-.PHONY: help install start build versions config lint typecheck prettier unit e2e test clean
+.PHONY: help install start build versions config lint typecheck prettier unit templates examples e2e test clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -57,11 +57,20 @@ prettier: install ## Formatting check
 unit: install ## Unit and module tests (Jest)
 	CI=true $(YARN) test:all
 
+templates: install ## Render every template's parameter matrix and verify the generated repos
+	scripts/ensure-test-tools.sh
+	scripts/ensure-template-tools.sh >/dev/null
+	cd packages/template-harness && CI=true $(YARN) harness
+
+examples: install ## Re-render the committed examples/ from the templates
+	scripts/ensure-template-tools.sh >/dev/null
+	cd packages/template-harness && CI=true UPDATE_EXAMPLES=1 $(YARN) harness -t 'committed example'
+
 e2e: build ## Real backend on SQLite and PostgreSQL, and the portal in Chromium
 	scripts/ensure-test-tools.sh
 	$(YARN) test:e2e
 
-test: versions config lint typecheck prettier unit e2e ## The whole suite: what CI runs
+test: versions config lint typecheck prettier unit templates e2e ## The whole suite: what CI runs
 
 clean: ## Remove build output and caches
 	$(YARN) clean || true

@@ -1,0 +1,731 @@
+/*
+ * Checks of a generated repository's Helm chart: lint, render, then validate every
+ * rendered object strictly against its schema and against Runway's conventions
+ * (canary routing, Pod Security "restricted", Backstage labels).
+ */
+import { resolvePackagePath } from '@backstage/backend-plugin-api';
+import Ajv, { ErrorObject, ValidateFunction } from 'ajv';
+import addFormats from 'ajv-formats';
+import { execFile, execFileSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { isAbsolute, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { parse, parseAllDocuments } from 'yaml';
+
+const run = promisify(execFile);
+
+/** A rendered Kubernetes object. */
+export type K8sObject = {
+  apiVersion?: string;
+  kind?: string;
+  metadata?: {
+    name?: string;
+    namespace?: string;
+    labels?: Record<string, string>;
+    [key: string]: unknown;
+  };
+  [key: string]: unknown;
+};
+
+/** The harness package (its node_modules resolve kubernetes-models). */
+const packageDir = resolvePackagePath('@runway/template-harness');
+
+/** The root of this monorepo. */
+export const repoRoot = resolve(packageDir, '../..');
+
+/** helm: env HELM, else the tool folder `scripts/ensure-template-tools.sh` fills. */
+export function helmBinary(): string {
+  return process.env.HELM || resolve(repoRoot, '.cache/tools/helm');
+}
+
+/**
+ * The CRD JSON schemas, in kubeconform's layout `<group>/<kind>_<version>.json`: env
+ * CRD_SCHEMAS_DIR, else `../shared/crd-schemas` next to this repository (CI has it).
+ * Outside, clone the same schemas from https://github.com/datreeio/CRDs-catalog and
+ * point CRD_SCHEMAS_DIR at the clone.
+ */
+export function crdSchemasDir(): string {
+  return (
+    process.env.CRD_SCHEMAS_DIR || resolve(repoRoot, '../shared/crd-schemas')
+  );
+}
+
+/**
+ * The Kubernetes version templates see (`.Capabilities.KubeVersion`, Chart.yaml's
+ * kubeVersion). A helm built with `go install` lacks the release build's ldflags and
+ * would otherwise claim v1.20.
+ */
+export const KUBE_VERSION = '1.33.0';
+
+export type HelmOptions = {
+  /** Kubernetes version for Capabilities; default KUBE_VERSION. */
+  kubeVersion?: string;
+  /** Release namespace; default helm's ("default"). */
+  namespace?: string;
+};
+
+function valuesArgs(chartDir: string, valuesFile: string): string[] {
+  const file = isAbsolute(valuesFile)
+    ? valuesFile
+    : resolve(chartDir, valuesFile);
+  return ['-f', resolve(chartDir, 'values.yaml'), '-f', file];
+}
+
+async function helm(helmBin: string, args: string[]): Promise<string> {
+  if (!existsSync(helmBin)) {
+    throw new Error(
+      `helm not found at ${helmBin}: run scripts/ensure-template-tools.sh or set HELM`,
+    );
+  }
+  try {
+    const { stdout } = await run(helmBin, args, {
+      maxBuffer: 64 * 1024 * 1024,
+    });
+    return stdout;
+  } catch (e: any) {
+    const output = [e.stdout, e.stderr].filter(Boolean).join('\n').trim();
+    throw new Error(`helm ${args[0]} failed:\n${output || e.message}`);
+  }
+}
+
+/** `helm lint --strict` with values.yaml and one environment's values file; throws on failure. */
+export async function lintChart(
+  helmBin: string,
+  chartDir: string,
+  valuesFile: string,
+  options: HelmOptions = {},
+): Promise<void> {
+  await helm(helmBin, [
+    'lint',
+    '--strict',
+    chartDir,
+    ...valuesArgs(chartDir, valuesFile),
+    '--kube-version',
+    options.kubeVersion ?? KUBE_VERSION,
+    ...(options.namespace ? ['--namespace', options.namespace] : []),
+  ]);
+}
+
+/**
+ * `helm template <chart name> <chartDir> -f values.yaml -f <valuesFile>`, parsed into
+ * objects. The release name is the chart's name, as Argo CD installs it. Rejects with
+ * helm's message when rendering fails (e.g. a template's `fail`).
+ */
+export async function renderChart(
+  helmBin: string,
+  chartDir: string,
+  valuesFile: string,
+  options: HelmOptions = {},
+): Promise<K8sObject[]> {
+  const chart = parse(readFileSync(resolve(chartDir, 'Chart.yaml'), 'utf8'));
+  const stdout = await helm(helmBin, [
+    'template',
+    chart.name,
+    chartDir,
+    ...valuesArgs(chartDir, valuesFile),
+    '--kube-version',
+    options.kubeVersion ?? KUBE_VERSION,
+    ...(options.namespace ? ['--namespace', options.namespace] : []),
+  ]);
+  const objects: K8sObject[] = [];
+  for (const doc of parseAllDocuments(stdout)) {
+    if (doc.errors.length > 0) {
+      throw new Error(
+        `helm template printed invalid YAML: ${doc.errors[0].message}`,
+      );
+    }
+    const value = doc.toJS();
+    if (value !== null && value !== undefined) objects.push(value);
+  }
+  return objects;
+}
+
+export type CheckOptions = {
+  /** The CRD schemas folder; default crdSchemasDir(). */
+  schemasDir?: string;
+  /** The namespace of objects without metadata.namespace (the release's); default "default". */
+  namespace?: string;
+};
+
+/** All problems of the rendered objects: schema validation and semantic checks. */
+export function checkManifests(
+  objects: K8sObject[],
+  options: CheckOptions = {},
+): string[] {
+  return [
+    ...validateSchemas(objects, options),
+    ...checkSemantics(objects, options),
+  ];
+}
+
+function nameOf(object: K8sObject): string {
+  return `${object.kind ?? '?'}/${object.metadata?.name ?? '?'}`;
+}
+
+function splitApiVersion(apiVersion: string): {
+  group: string;
+  version: string;
+} {
+  const [group, version] = apiVersion.includes('/')
+    ? apiVersion.split('/')
+    : ['', apiVersion];
+  return { group, version };
+}
+
+// ------------------------------------------------------------------ schemas
+
+/**
+ * Strict schema validation. Custom resources are validated with ajv against the CRD
+ * schemas; built-in kinds with kubernetes-models' validators, made strict (see
+ * BUILTIN_VALIDATOR).
+ */
+export function validateSchemas(
+  objects: K8sObject[],
+  options: Pick<CheckOptions, 'schemasDir'> = {},
+): string[] {
+  const schemasDir = options.schemasDir ?? crdSchemasDir();
+  const problems: string[] = [];
+  const builtin: {
+    schema: string;
+    object: unknown;
+    prefix: string;
+  }[] = [];
+
+  for (const object of objects) {
+    const where = nameOf(object);
+    if (!object.apiVersion || !object.kind) {
+      problems.push(`${where}: apiVersion and kind are required`);
+      continue;
+    }
+    const { group, version } = splitApiVersion(object.apiVersion);
+    const crdFile = resolve(
+      schemasDir,
+      group,
+      `${object.kind.toLowerCase()}_${version}.json`,
+    );
+    if (group.includes('.') && !group.endsWith('.k8s.io')) {
+      if (!existsSync(crdFile)) {
+        problems.push(
+          `${where}: no schema for ${object.apiVersion} ${object.kind} (${crdFile})`,
+        );
+        continue;
+      }
+      problems.push(
+        ...validateCustomResource(object, crdFile).map(p => `${where}: ${p}`),
+      );
+      // CRD schemas leave metadata out; check it as ObjectMeta, the way every built-in
+      // kind's validator does.
+      builtin.push({
+        schema: 'IoK8sApiCoreV1ConfigMap',
+        object: {
+          apiVersion: 'v1',
+          kind: 'ConfigMap',
+          metadata: object.metadata ?? {},
+        },
+        prefix: where,
+      });
+      continue;
+    }
+    const groupName = group === '' ? 'core' : group.split('.')[0];
+    builtin.push({
+      schema: `IoK8sApi${pascal(groupName)}${pascal(version)}${object.kind}`,
+      object,
+      prefix: where,
+    });
+  }
+
+  const results = runBuiltinValidators(
+    builtin.map(({ schema, object }) => ({ schema, object })),
+  );
+  builtin.forEach(({ schema, object, prefix }, i) => {
+    const result = results[i];
+    if (result.missing) {
+      const { apiVersion, kind } = object as K8sObject;
+      problems.push(
+        `${prefix}: no kubernetes-models schema for ${apiVersion} ${kind} (${schema})`,
+      );
+      return;
+    }
+    for (const error of result.errors)
+      problems.push(`${prefix}: ${formatError(error)}`);
+    for (const path of result.unknown)
+      problems.push(`${prefix}: unknown field ${path}`);
+  });
+  return problems;
+}
+
+function pascal(word: string): string {
+  return word.charAt(0).toUpperCase() + word.slice(1);
+}
+
+/** ajv's messages, for errors that carry none (kubernetes-models' standalone code). */
+function formatError(error: Partial<ErrorObject>): string {
+  const path = error.instancePath || '/';
+  if (error.message) return `${path} ${error.message}`;
+  const params = error.params ?? {};
+  switch (error.keyword) {
+    case 'type':
+      return `${path} must be ${params.type}`;
+    case 'required':
+      return `${path} must have required property '${params.missingProperty}'`;
+    case 'enum':
+      return `${path} must be one of ${JSON.stringify(params.allowedValues)}`;
+    default:
+      return `${path} fails ${error.keyword} ${JSON.stringify(params)}`;
+  }
+}
+
+// Keywords of Kubernetes structural schemas that carry no JSON-schema validation.
+const KUBERNETES_KEYWORDS = [
+  'x-kubernetes-embedded-resource',
+  'x-kubernetes-int-or-string',
+  'x-kubernetes-list-map-keys',
+  'x-kubernetes-list-type',
+  'x-kubernetes-map-type',
+  'x-kubernetes-preserve-unknown-fields',
+  'x-kubernetes-validations',
+];
+
+let crdAjv: Ajv | undefined;
+const crdValidators = new Map<string, ValidateFunction>();
+
+function validateCustomResource(
+  object: K8sObject,
+  schemaFile: string,
+): string[] {
+  if (!crdAjv) {
+    crdAjv = new Ajv({
+      allErrors: true,
+      // CRD schemas are OpenAPI v3 subsets: keep unknown keywords an error, but don't
+      // demand the extra `type`s and `required` properties strict mode wants.
+      strictTypes: false,
+      strictRequired: false,
+      strictTuples: false,
+    });
+    addFormats(crdAjv);
+    crdAjv.addVocabulary(KUBERNETES_KEYWORDS);
+  }
+  let validate = crdValidators.get(schemaFile);
+  if (!validate) {
+    validate = crdAjv.compile(JSON.parse(readFileSync(schemaFile, 'utf8')));
+    crdValidators.set(schemaFile, validate);
+  }
+  const problems: string[] = [];
+  // The schemas (like kubeconform's) only describe spec and status at the top level.
+  const schema = validate.schema as { properties?: Record<string, unknown> };
+  const known = new Set([
+    'apiVersion',
+    'kind',
+    'metadata',
+    ...Object.keys(schema.properties ?? {}),
+  ]);
+  for (const key of Object.keys(object)) {
+    if (!known.has(key)) problems.push(`unknown field /${key}`);
+  }
+  if (!validate(object)) {
+    for (const error of validate.errors ?? []) {
+      problems.push(
+        error.keyword === 'additionalProperties'
+          ? `unknown field ${error.instancePath}/${error.params.additionalProperty}`
+          : formatError(error),
+      );
+    }
+  }
+  return problems;
+}
+
+type BuiltinResult = {
+  missing?: boolean;
+  errors: Partial<ErrorObject>[];
+  unknown: string[];
+};
+
+/*
+ * kubernetes-models ships its schemas only as ajv standalone code, compiled without
+ * `additionalProperties: false`: out of the box it accepts unknown fields. Each object
+ * is therefore validated through a Proxy that records which properties the validator
+ * reads: it reads every property its schema declares (`data.spec`, …) and enumerates
+ * the keys of maps (labels, data). A key the validator never read, in an object it did
+ * look into, is not in the schema: an unknown field. Objects it never looks into
+ * (schema-less `type: object` values) are left alone.
+ *
+ * The package is ESM-only (`import` exports), which Jest's CommonJS runtime cannot
+ * load, so this runs in a child Node process.
+ */
+const BUILTIN_VALIDATOR = `
+import { readFileSync } from 'node:fs';
+
+function track(root) {
+  const seen = new WeakMap();
+  const proxies = new WeakMap();
+  const wrap = value => {
+    if (value === null || typeof value !== 'object') return value;
+    if (proxies.has(value)) return proxies.get(value);
+    const record = { read: new Set(), enumerated: false };
+    seen.set(value, record);
+    const proxy = new Proxy(value, {
+      get(target, key, receiver) {
+        if (typeof key === 'string') record.read.add(key);
+        return wrap(Reflect.get(target, key, receiver));
+      },
+      has(target, key) {
+        if (typeof key === 'string') record.read.add(key);
+        return Reflect.has(target, key);
+      },
+      ownKeys(target) {
+        record.enumerated = true;
+        return Reflect.ownKeys(target);
+      },
+    });
+    proxies.set(value, proxy);
+    return proxy;
+  };
+  return { proxy: wrap(root), seen };
+}
+
+function unknownFields(value, seen, path = '') {
+  if (Array.isArray(value)) {
+    return value.flatMap((item, i) => unknownFields(item, seen, path + '/' + i));
+  }
+  if (value === null || typeof value !== 'object') return [];
+  const record = seen.get(value);
+  const checked = record && !record.enumerated && record.read.size > 0;
+  return Object.entries(value).flatMap(([key, child]) => [
+    ...(checked && !record.read.has(key) ? [path + '/' + key] : []),
+    ...unknownFields(child, seen, path + '/' + key),
+  ]);
+}
+
+const results = [];
+for (const { schema, object } of JSON.parse(readFileSync(0, 'utf8'))) {
+  let validate;
+  try {
+    ({ validate } = await import('kubernetes-models/_schemas/' + schema));
+  } catch {
+    results.push({ missing: true, errors: [], unknown: [] });
+    continue;
+  }
+  const { proxy, seen } = track(object);
+  validate(proxy);
+  results.push({ errors: validate.errors ?? [], unknown: unknownFields(object, seen) });
+}
+process.stdout.write(JSON.stringify(results));
+`;
+
+function runBuiltinValidators(
+  items: { schema: string; object: unknown }[],
+): BuiltinResult[] {
+  if (items.length === 0) return [];
+  const { NODE_OPTIONS: _ignored, ...env } = process.env;
+  const stdout = execFileSync(
+    process.execPath,
+    ['--input-type=module', '--eval', BUILTIN_VALIDATOR],
+    {
+      cwd: packageDir,
+      env,
+      input: JSON.stringify(items),
+      maxBuffer: 64 * 1024 * 1024,
+    },
+  );
+  return JSON.parse(stdout.toString('utf8'));
+}
+
+// ------------------------------------------------------------------ semantics
+
+const KUBERNETES_ID = 'backstage.io/kubernetes-id';
+const CANARY_HEADER = 'x-canary';
+
+type Route = {
+  destination?: { host?: string; subset?: string };
+  weight?: number;
+};
+type HttpRule = {
+  name?: string;
+  match?: Record<string, any>[];
+  route?: Route[];
+};
+
+/** Runway's conventions; each problem names the object it is about. */
+export function checkSemantics(
+  objects: K8sObject[],
+  options: Pick<CheckOptions, 'namespace'> = {},
+): string[] {
+  return [
+    ...checkVirtualServices(objects, options.namespace ?? 'default'),
+    ...checkServiceSelectors(objects),
+    ...checkPods(objects),
+    ...checkBackstageLabels(objects),
+  ];
+}
+
+function ofKind(
+  objects: K8sObject[],
+  kind: string,
+  group?: string,
+): K8sObject[] {
+  return objects.filter(
+    o =>
+      o.kind === kind &&
+      (group === undefined ||
+        splitApiVersion(o.apiVersion ?? '').group === group),
+  );
+}
+
+/**
+ * A host as Istio resolves it: a short name (`svc`) is in the object's namespace;
+ * `svc.ns` and `svc.ns.svc.cluster.local` name theirs; others compare whole.
+ */
+function resolveHost(host: string, namespace: string): string {
+  const [name, ns, ...rest] = host.split('.');
+  if (ns === undefined) return `${name}.${namespace}`;
+  if (rest.length === 0 || rest[0] === 'svc') return `${name}.${ns}`;
+  return host;
+}
+
+function isCatchAll(rule: HttpRule): boolean {
+  return !rule.match || rule.match.length === 0;
+}
+
+function checkVirtualServices(
+  objects: K8sObject[],
+  releaseNamespace: string,
+): string[] {
+  const problems: string[] = [];
+  const destinationRules = ofKind(
+    objects,
+    'DestinationRule',
+    'networking.istio.io',
+  );
+  for (const vs of ofKind(objects, 'VirtualService', 'networking.istio.io')) {
+    const where = nameOf(vs);
+    const namespace = vs.metadata?.namespace ?? releaseNamespace;
+    const rules: HttpRule[] = (vs.spec as any)?.http ?? [];
+
+    rules.forEach((rule, i) => {
+      const routes = rule.route ?? [];
+      // Istio gives a lone destination 100 when its weight is omitted.
+      const sum = routes.reduce(
+        (total, r) => total + (r.weight ?? (routes.length === 1 ? 100 : 0)),
+        0,
+      );
+      if (routes.length > 0 && sum !== 100) {
+        problems.push(
+          `${where}: http[${i}] route weights sum to ${sum}, not 100`,
+        );
+      }
+      for (const route of routes) {
+        const { host, subset } = route.destination ?? {};
+        if (!host || !subset) continue;
+        const target = resolveHost(host, namespace);
+        const destinationRule = destinationRules.find(
+          dr =>
+            resolveHost(
+              (dr.spec as any)?.host ?? '',
+              dr.metadata?.namespace ?? releaseNamespace,
+            ) === target,
+        );
+        const subsets: { name?: string }[] =
+          (destinationRule?.spec as any)?.subsets ?? [];
+        if (!destinationRule) {
+          problems.push(
+            `${where}: http[${i}] routes to subset "${subset}" of ${host}, which has no DestinationRule`,
+          );
+        } else if (!subsets.some(s => s.name === subset)) {
+          problems.push(
+            `${where}: http[${i}] routes to subset "${subset}", which ${nameOf(
+              destinationRule,
+            )} does not define`,
+          );
+        }
+      }
+    });
+
+    const last = rules.length - 1;
+    if (rules.length === 0 || !isCatchAll(rules[last])) {
+      problems.push(
+        `${where}: no default route (the last http rule must have no match)`,
+      );
+    }
+    rules.forEach((rule, i) => {
+      if (i < last && isCatchAll(rule)) {
+        problems.push(
+          `${where}: http[${i}] has no match, so the rules after it are never used`,
+        );
+      }
+    });
+
+    const routesToCanary = rules.some(r =>
+      (r.route ?? []).some(d => d.destination?.subset === 'canary'),
+    );
+    if (routesToCanary && !isCanaryHeaderRule(rules[0])) {
+      problems.push(
+        `${where}: the first http rule must send the header ${CANARY_HEADER}: "true" (exact) to the canary subset alone`,
+      );
+    }
+  }
+  return problems;
+}
+
+/** One match condition, made only of `x-canary: {exact: "true"}`, routed to the canary only. */
+function isCanaryHeaderRule(rule?: HttpRule): boolean {
+  if (!rule || rule.match?.length !== 1) return false;
+  const match = rule.match[0];
+  const conditions = Object.keys(match).filter(k => k !== 'name');
+  const headers = match.headers ?? {};
+  if (conditions.length !== 1 || Object.keys(headers).length !== 1)
+    return false;
+  if (
+    headers[CANARY_HEADER]?.exact !== 'true' ||
+    Object.keys(headers[CANARY_HEADER]).length !== 1
+  ) {
+    return false;
+  }
+  const routes = rule.route ?? [];
+  const weighted = routes.filter(
+    r => (r.weight ?? (routes.length === 1 ? 100 : 0)) > 0,
+  );
+  return weighted.length === 1 && weighted[0].destination?.subset === 'canary';
+}
+
+/** The Service spans both tracks and all versions; Istio subsets split them. */
+function checkServiceSelectors(objects: K8sObject[]): string[] {
+  return ofKind(objects, 'Service', '').flatMap(service => {
+    const selector: Record<string, string> =
+      (service.spec as any)?.selector ?? {};
+    return ['version', 'track']
+      .filter(label => label in selector)
+      .map(
+        label =>
+          `${nameOf(
+            service,
+          )}: the selector must not contain the "${label}" label`,
+      );
+  });
+}
+
+type PodSpec = {
+  securityContext?: Record<string, any>;
+  containers?: Container[];
+  initContainers?: Container[];
+};
+type Container = { name?: string; securityContext?: Record<string, any> };
+type PodTemplate = {
+  metadata?: { labels?: Record<string, string> };
+  spec?: PodSpec;
+};
+
+/** The pod templates of workload kinds (and bare pods). */
+function podTemplates(object: K8sObject): PodTemplate[] {
+  const spec = object.spec as any;
+  switch (object.kind) {
+    case 'Pod':
+      return [{ metadata: object.metadata, spec }];
+    case 'Deployment':
+    case 'StatefulSet':
+    case 'DaemonSet':
+    case 'ReplicaSet':
+    case 'Job':
+    case 'Rollout':
+      return spec?.template ? [spec.template] : [];
+    case 'CronJob':
+      return spec?.jobTemplate?.spec?.template
+        ? [spec.jobTemplate.spec.template]
+        : [];
+    default:
+      return [];
+  }
+}
+
+/** Pod Security "restricted" for every container, plus the labels pods must carry. */
+function checkPods(objects: K8sObject[]): string[] {
+  const problems: string[] = [];
+  for (const object of objects) {
+    for (const template of podTemplates(object)) {
+      const pod = template.spec?.securityContext ?? {};
+      const containers = [
+        ...(template.spec?.initContainers ?? []).map(c => ({
+          c,
+          kind: 'initContainer',
+        })),
+        ...(template.spec?.containers ?? []).map(c => ({
+          c,
+          kind: 'container',
+        })),
+      ];
+      for (const { c, kind } of containers) {
+        const where = `${nameOf(object)}: ${kind} ${c.name ?? '?'}`;
+        const sc = c.securityContext ?? {};
+        const runAsNonRoot = sc.runAsNonRoot ?? pod.runAsNonRoot;
+        const runAsUser = sc.runAsUser ?? pod.runAsUser;
+        if (runAsNonRoot !== true)
+          problems.push(`${where}: runAsNonRoot must be true`);
+        if (runAsUser === 0) problems.push(`${where}: runAsUser must not be 0`);
+        if (sc.readOnlyRootFilesystem !== true) {
+          problems.push(`${where}: readOnlyRootFilesystem must be true`);
+        }
+        if (sc.allowPrivilegeEscalation !== false) {
+          problems.push(`${where}: allowPrivilegeEscalation must be false`);
+        }
+        if (sc.privileged === true)
+          problems.push(`${where}: must not be privileged`);
+        if (!(sc.capabilities?.drop ?? []).includes('ALL')) {
+          problems.push(`${where}: capabilities must drop ALL`);
+        }
+        const added = (sc.capabilities?.add ?? []).filter(
+          (a: string) => a !== 'NET_BIND_SERVICE',
+        );
+        if (added.length > 0)
+          problems.push(
+            `${where}: must not add capabilities ${added.join(', ')}`,
+          );
+        const seccomp = sc.seccompProfile?.type ?? pod.seccompProfile?.type;
+        if (seccomp !== 'RuntimeDefault' && seccomp !== 'Localhost') {
+          problems.push(
+            `${where}: seccompProfile must be RuntimeDefault (or Localhost)`,
+          );
+        }
+      }
+      const labels = template.metadata?.labels ?? {};
+      const longRunning = [
+        'Deployment',
+        'StatefulSet',
+        'DaemonSet',
+        'ReplicaSet',
+        'Rollout',
+      ].includes(object.kind ?? '');
+      for (const label of longRunning ? ['version', 'track'] : []) {
+        if (!labels[label])
+          problems.push(
+            `${nameOf(object)}: pods must carry the "${label}" label`,
+          );
+      }
+    }
+  }
+  return problems;
+}
+
+/** Backstage's Kubernetes and Canary plugins find objects and pods by this label. */
+function checkBackstageLabels(objects: K8sObject[]): string[] {
+  const problems: string[] = [];
+  const ids = new Set<string>();
+  for (const object of objects) {
+    const id = object.metadata?.labels?.[KUBERNETES_ID];
+    if (!id)
+      problems.push(`${nameOf(object)}: missing the label ${KUBERNETES_ID}`);
+    else ids.add(id);
+    for (const template of podTemplates(object)) {
+      const podId = template.metadata?.labels?.[KUBERNETES_ID];
+      if (!podId)
+        problems.push(
+          `${nameOf(object)}: pods miss the label ${KUBERNETES_ID}`,
+        );
+      else ids.add(podId);
+    }
+  }
+  if (ids.size > 1) {
+    problems.push(
+      `the ${KUBERNETES_ID} labels disagree: ${[...ids].sort().join(', ')}`,
+    );
+  }
+  return problems;
+}

@@ -1,0 +1,7 @@
+-- Migrations run in file-name order, each once, inside one transaction at
+-- start-up (see migrate.go). Never edit an applied migration: add a new file.
+CREATE TABLE items (
+    id         bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    name       text        NOT NULL CHECK (char_length(name) BETWEEN 1 AND 200),
+    created_at timestamptz NOT NULL DEFAULT now()
+);
