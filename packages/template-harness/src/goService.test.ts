@@ -157,6 +157,8 @@ describe('go-service rendered repository', () => {
       expect(component.metadata.annotations).toMatchObject({
         'github.com/project-slug': 'example-org/orders-api',
         'backstage.io/kubernetes-id': 'orders-api',
+        'argocd/app-name': 'orders-api-production',
+        'sonarqube.org/project-key': 'example-org_orders-api',
         'backstage.io/techdocs-ref': 'dir:.',
       });
       const resources = entities
