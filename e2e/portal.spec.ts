@@ -7,7 +7,13 @@ test('guest signs in, browses the catalog and finds the templates', async ({
   const nav = await signInAsGuest(page);
 
   // The catalog is the landing page; show every owner's components, not only the guest's.
-  await page.getByText('All', { exact: true }).first().click();
+  // The filter settles once the guest's ownership has loaded, so retry until it sticks.
+  await expect(async () => {
+    await page.getByText('All', { exact: true }).first().click();
+    await expect(
+      page.getByRole('heading', { name: /^All Components/ }).first(),
+    ).toBeVisible({ timeout: 2_000 });
+  }).toPass({ timeout: 30_000 });
   const table = page.getByRole('table');
   await expect(
     table.getByRole('link', { name: /^(Orders API|orders-api)$/ }),
