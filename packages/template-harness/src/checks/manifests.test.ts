@@ -9,6 +9,7 @@ import {
   lintChart,
   renderChart,
 } from './manifests';
+import { partValues } from '../testing/values';
 
 const id = { 'backstage.io/kubernetes-id': 'orders-api' };
 const selector = {
@@ -384,22 +385,7 @@ describe('checkManifests', () => {
 const helm = helmBinary();
 
 function contractValues(database: boolean, canary: boolean) {
-  return {
-    name: 'orders-api',
-    description: 'Takes orders',
-    owner: 'group:default/checkout-team',
-    system: 'payments',
-    port: 8080,
-    database,
-    canary,
-    language: 'go',
-    repoHost: 'github.com',
-    repoOwner: 'example-org',
-    repoName: 'orders-api',
-    goModule: 'github.com/example-org/orders-api',
-    imageRepository: '123456789012.dkr.ecr.eu-west-1.amazonaws.com/orders-api',
-    awsRegion: 'eu-west-1',
-  };
+  return partValues({ database, canary });
 }
 
 async function renderChartPart(database: boolean, canary: boolean) {

@@ -14,6 +14,7 @@ import {
   checkWorkflowText,
   defaultActionlint,
 } from './workflow';
+import { partValues } from '../testing/values';
 
 const SHA = '3d3c42e5aac5ba805825da76410c181273ba90b1';
 const CHECKOUT = `actions/checkout@${SHA} # v7.0.1`;
@@ -258,20 +259,7 @@ describe('checkWorkflows', () => {
 });
 
 describe('the shared CI part (templates/skeletons/ci)', () => {
-  const values = {
-    name: 'orders-api',
-    description: 'Stores and lists the orders of the online shop.',
-    owner: 'group:default/checkout-team',
-    system: 'online-shop',
-    port: 8080,
-    canary: true,
-    repoHost: 'github.com',
-    repoOwner: 'example-org',
-    repoName: 'orders-api',
-    goModule: 'github.com/example-org/orders-api',
-    imageRepository: '123456789012.dkr.ecr.eu-west-1.amazonaws.com/orders-api',
-    awsRegion: 'eu-west-1',
-  };
+  const values = partValues();
 
   const variants: [string, boolean][] = [
     ['go', true],

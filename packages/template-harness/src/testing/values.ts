@@ -1,0 +1,23 @@
+/**
+ * The values every skeleton part receives (templates/README.md), as the go-service
+ * template passes them for the example service; tests override what they vary.
+ */
+export function partValues(overrides: Record<string, unknown> = {}) {
+  return {
+    name: 'orders-api',
+    description: 'Stores and lists the orders of the online shop.',
+    owner: 'group:default/checkout-team',
+    system: 'online-shop',
+    port: 8080,
+    database: false,
+    canary: true,
+    language: 'go',
+    repoHost: 'github.com',
+    repoOwner: 'example-org',
+    repoName: 'orders-api',
+    goModule: 'github.com/example-org/orders-api',
+    imageRepository: '123456789012.dkr.ecr.eu-west-1.amazonaws.com/orders-api',
+    awsRegion: 'eu-west-1',
+    ...overrides,
+  };
+}
