@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { stringify } from 'yaml';
+import { kubernetesClustersConfig } from '@runway/plugin-cluster-access-node/testUtils';
 import { freePort, PostgresConnection } from '@runway/testing';
 
 export const repoRoot = resolve(__dirname, '../..');
@@ -60,25 +61,17 @@ export async function startBackend(options: {
       auth: {
         providers: { guest: { dangerouslyAllowOutsideDevelopment: true } },
       },
-      ...(options.kubernetesUrl && {
-        kubernetes: {
-          clusterLocatorMethods: [
-            {
-              type: 'config',
-              clusters: [
-                {
-                  name: 'staging',
-                  url: options.kubernetesUrl,
-                  authProvider: 'serviceAccount',
-                  serviceAccountToken: KUBERNETES_TOKEN,
-                  // the fake API server speaks plain http
-                  skipTLSVerify: true,
-                },
-              ],
-            },
-          ],
-        },
-      }),
+      ...(options.kubernetesUrl &&
+        kubernetesClustersConfig([
+          {
+            name: 'staging',
+            url: options.kubernetesUrl,
+            authProvider: 'serviceAccount',
+            serviceAccountToken: KUBERNETES_TOKEN,
+            // the fake API server speaks plain http
+            skipTLSVerify: true,
+          },
+        ])),
     }),
   );
 

@@ -10,22 +10,18 @@ import { checkManifests, renderChart } from './checks/manifests';
 import { checkWorkflows } from './checks/workflow';
 import { renderTemplate, templatesDir } from './render';
 import { findUnrendered, listFiles, run } from './repo';
+import { partValues } from './testing/values';
 
 const tools = resolve(__dirname, '../../../.cache/tools');
 const HELM = process.env.HELM ?? join(tools, 'helm');
 const ACTIONLINT = process.env.ACTIONLINT ?? join(tools, 'actionlint');
 const EXAMPLE_DIR = resolve(__dirname, '../../../examples/go-service');
 
-/** The example's parameters: the template's defaults plus what the form requires. */
+/** The example's parameters (the part-only keys among them are not form fields and go unused). */
+const { repoHost, repoOwner, repoName } = partValues();
 const exampleParameters = {
-  name: 'orders-api',
-  description: 'Stores and lists the orders of the online shop.',
-  owner: 'group:default/checkout-team',
-  system: 'online-shop',
-  port: 8080,
-  database: false,
-  canary: true,
-  repoUrl: 'github.com?owner=example-org&repo=orders-api',
+  ...partValues(),
+  repoUrl: `${repoHost}?owner=${repoOwner}&repo=${repoName}`,
 };
 
 const template = parse(

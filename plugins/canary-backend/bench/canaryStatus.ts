@@ -9,7 +9,10 @@ import { LoggerService } from '@backstage/backend-plugin-api';
 import { ConfigReader } from '@backstage/config';
 import { Entity } from '@backstage/catalog-model';
 import { ConfigClusterAccess } from '@runway/plugin-cluster-access-node';
-import { FakeKubernetesApi } from '@runway/plugin-cluster-access-node/testUtils';
+import {
+  FakeKubernetesApi,
+  kubernetesClustersConfig,
+} from '@runway/plugin-cluster-access-node/testUtils';
 import { performance } from 'node:perf_hooks';
 import { CanaryStatusService } from '../src/service/CanaryStatusService';
 import { WatchCaches } from '../src/service/WatchCaches';
@@ -51,24 +54,17 @@ async function main() {
     );
   }
   const clusterAccess = ConfigClusterAccess.fromConfig(
-    new ConfigReader({
-      kubernetes: {
-        clusterLocatorMethods: [
-          {
-            type: 'config',
-            clusters: [
-              {
-                name: 'bench',
-                url: api.url,
-                authProvider: 'serviceAccount',
-                serviceAccountToken: 'bench',
-                skipTLSVerify: true,
-              },
-            ],
-          },
-        ],
-      },
-    }),
+    new ConfigReader(
+      kubernetesClustersConfig([
+        {
+          name: 'bench',
+          url: api.url,
+          authProvider: 'serviceAccount',
+          serviceAccountToken: 'bench',
+          skipTLSVerify: true,
+        },
+      ]),
+    ),
     { logger: quiet },
   );
   const caches = new WatchCaches({

@@ -5,7 +5,10 @@ import {
 } from '@backstage/backend-test-utils';
 import { Entity } from '@backstage/catalog-model';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
-import { FakeKubernetesApi } from '@runway/plugin-cluster-access-node/testUtils';
+import {
+  FakeKubernetesApi,
+  kubernetesClustersConfig,
+} from '@runway/plugin-cluster-access-node/testUtils';
 import request from 'supertest';
 import { canaryPlugin } from './plugin';
 import { canaryService } from './testing/fixtures';
@@ -80,31 +83,22 @@ describe('canary backend', () => {
         canaryPlugin,
         catalogServiceMock.mock({ getEntityByRef }).factory,
         mockServices.rootConfig.factory({
-          data: {
-            kubernetes: {
-              clusterLocatorMethods: [
-                {
-                  type: 'config',
-                  clusters: [
-                    {
-                      name: 'staging',
-                      url: staging.url,
-                      authProvider: 'serviceAccount',
-                      serviceAccountToken: 'staging-token',
-                      skipTLSVerify: true,
-                    },
-                    {
-                      name: 'production',
-                      url: production.url,
-                      authProvider: 'serviceAccount',
-                      serviceAccountToken: 'production-token',
-                      skipTLSVerify: true,
-                    },
-                  ],
-                },
-              ],
+          data: kubernetesClustersConfig([
+            {
+              name: 'staging',
+              url: staging.url,
+              authProvider: 'serviceAccount',
+              serviceAccountToken: 'staging-token',
+              skipTLSVerify: true,
             },
-          },
+            {
+              name: 'production',
+              url: production.url,
+              authProvider: 'serviceAccount',
+              serviceAccountToken: 'production-token',
+              skipTLSVerify: true,
+            },
+          ]),
         }),
       ],
     });

@@ -3,7 +3,7 @@ import { ConfigReader } from '@backstage/config';
 import { NotFoundError } from '@backstage/errors';
 import { CoreV1Api, CustomObjectsApi } from '@kubernetes/client-node';
 import { ConfigClusterAccess } from './ClusterAccess';
-import { FakeKubernetesApi } from './testUtils';
+import { FakeKubernetesApi, kubernetesClustersConfig } from './testUtils';
 
 const logger = mockServices.logger.mock();
 
@@ -27,25 +27,18 @@ describe('ConfigClusterAccess', () => {
 
   const access = (token: string) =>
     ConfigClusterAccess.fromConfig(
-      new ConfigReader({
-        kubernetes: {
-          clusterLocatorMethods: [
-            {
-              type: 'config',
-              clusters: [
-                {
-                  name: 'local',
-                  url,
-                  authProvider: 'serviceAccount',
-                  serviceAccountToken: token,
-                  // client-node refuses plain http otherwise; the fake API speaks http
-                  skipTLSVerify: true,
-                },
-              ],
-            },
-          ],
-        },
-      }),
+      new ConfigReader(
+        kubernetesClustersConfig([
+          {
+            name: 'local',
+            url,
+            authProvider: 'serviceAccount',
+            serviceAccountToken: token,
+            // client-node refuses plain http otherwise; the fake API speaks http
+            skipTLSVerify: true,
+          },
+        ]),
+      ),
       { logger },
     );
 
@@ -85,18 +78,11 @@ describe('ConfigClusterAccess', () => {
   it('refuses a cluster whose auth provider needs what is missing', () => {
     expect(() =>
       ConfigClusterAccess.fromConfig(
-        new ConfigReader({
-          kubernetes: {
-            clusterLocatorMethods: [
-              {
-                type: 'config',
-                clusters: [
-                  { name: 'x', url, authProvider: 'unknown-provider' },
-                ],
-              },
-            ],
-          },
-        }),
+        new ConfigReader(
+          kubernetesClustersConfig([
+            { name: 'x', url, authProvider: 'unknown-provider' },
+          ]),
+        ),
         { logger },
       ),
     ).toThrow(/x/);

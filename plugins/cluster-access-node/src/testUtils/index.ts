@@ -5,3 +5,10 @@ export {
   pluralOf,
 } from './FakeKubernetesApi';
 export type { FakeObject, RecordedRequest } from './FakeKubernetesApi';
+
+/** App config data declaring these clusters the way the Kubernetes plugin reads them. */
+export function kubernetesClustersConfig(clusters: object[]) {
+  return {
+    kubernetes: { clusterLocatorMethods: [{ type: 'config', clusters }] },
+  };
+}
