@@ -1,0 +1,9 @@
+/**
+ * The CloudNativePG scaffolder module: the action `cnpg:database:create`.
+ *
+ * @packageDocumentation
+ */
+export { scaffolderModuleCnpg as default } from './module';
+export { createDatabaseAction, ACTION_ID } from './actions/createDatabase';
+export { FIELD_MANAGER } from './lib/kubernetes';
+export { REQUIRED_PERMISSIONS } from './lib/permissions';
