@@ -1,0 +1,367 @@
+import { InputError } from '@backstage/errors';
+import { validateCrd } from '@runway/testing';
+import {
+  ApplicationsInput,
+  buildApplications,
+  buildAppProject,
+  destinationFor,
+  resolveApplicationsInput,
+} from './applications';
+
+const minimal: ApplicationsInput = {
+  appName: 'orders-api',
+  repoUrl: 'https://github.com/example-org/orders-api.git',
+};
+
+describe('buildApplications', () => {
+  it('builds staging and production with every default', () => {
+    expect(buildApplications(minimal)).toEqual(
+      ['staging', 'production'].map(environment => ({
+        apiVersion: 'argoproj.io/v1alpha1',
+        kind: 'Application',
+        metadata: {
+          name: `orders-api-${environment}`,
+          labels: { 'backstage.io/kubernetes-id': 'orders-api' },
+          finalizers: ['resources-finalizer.argocd.argoproj.io'],
+        },
+        spec: {
+          project: 'default',
+          source: {
+            repoURL: 'https://github.com/example-org/orders-api.git',
+            path: 'chart',
+            targetRevision: 'HEAD',
+            helm: {
+              releaseName: 'orders-api',
+              valueFiles: [`values-${environment}.yaml`],
+            },
+          },
+          destination: {
+            server: 'https://kubernetes.default.svc',
+            namespace: 'orders-api',
+          },
+          syncPolicy: {
+            automated: { prune: true, selfHeal: true },
+            syncOptions: ['CreateNamespace=true'],
+          },
+        },
+      })),
+    );
+  });
+
+  const cases: Array<[string, ApplicationsInput]> = [
+    ['the defaults', minimal],
+    [
+      'every option',
+      {
+        appName: 'storefront',
+        project: 'team-web',
+        repoUrl: 'github.com?owner=example-org&repo=storefront',
+        path: 'deploy/chart',
+        targetRevision: 'v1.2.3',
+        environments: [
+          {
+            name: 'dev',
+            namespace: 'web-dev',
+            valueFiles: ['values.yaml', 'values-dev.yaml'],
+          },
+          { name: 'prod', cluster: 'eks-prod' },
+          { name: 'dr', cluster: 'https://dr.eks.example.com' },
+        ],
+        syncPolicy: {
+          automated: { prune: false, selfHeal: true, allowEmpty: true },
+          syncOptions: ['CreateNamespace=true', 'ServerSideApply=true'],
+          retry: {
+            limit: 5,
+            backoff: { duration: '5s', factor: 2, maxDuration: '3m' },
+          },
+        },
+        labels: { team: 'web', 'example.com/tier': 'frontend' },
+        applicationNamespace: 'argocd',
+      },
+    ],
+    [
+      'manual sync without sync options',
+      { ...minimal, syncPolicy: { automated: false, syncOptions: [] } },
+    ],
+    ['one environment', { ...minimal, environments: [{ name: 'staging' }] }],
+  ];
+
+  it.each(cases)(
+    'builds Applications valid against the Application CRD schema: %s',
+    (_name, input) => {
+      const applications = buildApplications(input);
+      expect(applications.length).toBeGreaterThan(0);
+      for (const application of applications) {
+        expect(validateCrd(application)).toEqual([]);
+      }
+    },
+  );
+
+  it.each(cases)(
+    'always labels, finalizes and names the Helm release after the app: %s',
+    (_name, input) => {
+      for (const application of buildApplications(input)) {
+        expect(application.metadata.labels).toMatchObject({
+          'backstage.io/kubernetes-id': input.appName,
+        });
+        expect(application.metadata.finalizers).toEqual([
+          'resources-finalizer.argocd.argoproj.io',
+        ]);
+        expect(application.spec.source?.helm?.releaseName).toBe(input.appName);
+        expect(application.metadata.name.startsWith(`${input.appName}-`)).toBe(
+          true,
+        );
+      }
+    },
+  );
+
+  it('applies every option', () => {
+    const [dev, prod, dr] = buildApplications(cases[1][1]);
+    expect(dev.metadata).toEqual({
+      name: 'storefront-dev',
+      namespace: 'argocd',
+      labels: {
+        team: 'web',
+        'example.com/tier': 'frontend',
+        'backstage.io/kubernetes-id': 'storefront',
+      },
+      finalizers: ['resources-finalizer.argocd.argoproj.io'],
+    });
+    expect(dev.spec.project).toBe('team-web');
+    expect(dev.spec.source).toEqual({
+      repoURL: 'https://github.com/example-org/storefront.git',
+      path: 'deploy/chart',
+      targetRevision: 'v1.2.3',
+      helm: {
+        releaseName: 'storefront',
+        valueFiles: ['values.yaml', 'values-dev.yaml'],
+      },
+    });
+    expect(dev.spec.destination).toEqual({
+      server: 'https://kubernetes.default.svc',
+      namespace: 'web-dev',
+    });
+    expect(prod.spec.destination).toEqual({
+      name: 'eks-prod',
+      namespace: 'storefront',
+    });
+    expect(prod.spec.source?.helm?.valueFiles).toEqual(['values-prod.yaml']);
+    expect(dr.spec.destination).toEqual({
+      server: 'https://dr.eks.example.com',
+      namespace: 'storefront',
+    });
+    expect(dev.spec.syncPolicy).toEqual({
+      automated: { prune: false, selfHeal: true, allowEmpty: true },
+      syncOptions: ['CreateNamespace=true', 'ServerSideApply=true'],
+      retry: {
+        limit: 5,
+        backoff: { duration: '5s', factor: 2, maxDuration: '3m' },
+      },
+    });
+  });
+
+  it('turns automated sync off with automated: false and drops an empty sync policy', () => {
+    const [manual] = buildApplications({
+      ...minimal,
+      syncPolicy: { automated: false },
+    });
+    expect(manual.spec.syncPolicy).toEqual({
+      syncOptions: ['CreateNamespace=true'],
+    });
+    const [bare] = buildApplications(cases[2][1]);
+    expect(bare.spec).not.toHaveProperty('syncPolicy');
+  });
+
+  it('does not share objects between Applications or with the input', () => {
+    const input: ApplicationsInput = {
+      ...minimal,
+      labels: { team: 'a' },
+      environments: [{ name: 'a', valueFiles: ['v.yaml'] }, { name: 'b' }],
+    };
+    const [a, b] = buildApplications(input);
+    a.metadata.labels!.team = 'changed';
+    a.spec.syncPolicy!.syncOptions!.push('X=y');
+    a.spec.source!.helm!.valueFiles!.push('more.yaml');
+    expect(b.metadata.labels!.team).toBe('a');
+    expect(b.spec.syncPolicy!.syncOptions).toEqual(['CreateNamespace=true']);
+    expect(input.environments![0].valueFiles).toEqual(['v.yaml']);
+  });
+});
+
+describe('resolveApplicationsInput rejects bad input, naming the field and the rule', () => {
+  const long = 'a'.repeat(53);
+  it.each<[string, Partial<ApplicationsInput>, RegExp]>([
+    [
+      'appName not DNS-1123',
+      { appName: 'Orders_API' },
+      /appName 'Orders_API' must be a DNS-1123 label/,
+    ],
+    ['appName empty', { appName: '' }, /appName must not be empty/],
+    [
+      'appName longer than a Helm release name',
+      { appName: 'a'.repeat(54) },
+      /appName '.*' is 54 characters long; it must be at most 53/,
+    ],
+    [
+      'Application name longer than 63',
+      { appName: long, environments: [{ name: 'production' }] },
+      /environments\[0\]\.name: the Application name '.*-production' \(<appName>-<environment>\) is 64 characters long; it must be at most 63/,
+    ],
+    [
+      'project not a DNS subdomain',
+      { project: 'Team A' },
+      /project 'Team A' must be a DNS-1123 subdomain/,
+    ],
+    [
+      'repoUrl not a URL',
+      { repoUrl: 'orders' },
+      /repoUrl 'orders' is not a repository URL/,
+    ],
+    [
+      'repoUrl with a token',
+      { repoUrl: 'https://x:ghp_abc@github.com/o/r' },
+      /repoUrl must not contain credentials/,
+    ],
+    [
+      'absolute path',
+      { path: '/chart' },
+      /path '\/chart' must be relative to the repository root/,
+    ],
+    [
+      'targetRevision with a space',
+      { targetRevision: 'my branch' },
+      /targetRevision 'my branch' must not contain whitespace/,
+    ],
+    [
+      'no environments',
+      { environments: [] },
+      /environments must list at least one environment/,
+    ],
+    [
+      'environment name not DNS-1123',
+      { environments: [{ name: 'Prod' }] },
+      /environments\[0\]\.name 'Prod' must be a DNS-1123 label/,
+    ],
+    [
+      'duplicate environments',
+      { environments: [{ name: 'staging' }, { name: 'staging' }] },
+      /environments\[1\]\.name 'staging' is listed twice; environment names must be unique/,
+    ],
+    [
+      'namespace not DNS-1123',
+      { environments: [{ name: 'staging', namespace: 'Orders' }] },
+      /environments\[0\]\.namespace 'Orders' must be a DNS-1123 label/,
+    ],
+    [
+      'empty value file',
+      { environments: [{ name: 'staging', valueFiles: [''] }] },
+      /environments\[0\]\.valueFiles\[0\] must not be empty/,
+    ],
+    [
+      'empty cluster',
+      { environments: [{ name: 'staging', cluster: '' }] },
+      /environments\[0\]\.cluster must not be empty/,
+    ],
+    [
+      'sync option without =',
+      { syncPolicy: { syncOptions: ['CreateNamespace'] } },
+      /syncPolicy\.syncOptions\[0\] 'CreateNamespace' must have the form Key=Value/,
+    ],
+    [
+      'retry limit below -1',
+      { syncPolicy: { retry: { limit: -2 } } },
+      /syncPolicy\.retry\.limit must be an integer of at least -1/,
+    ],
+    [
+      'bad label key',
+      { labels: { 'bad key': 'x' } },
+      /labels: label key 'bad key' is invalid/,
+    ],
+    [
+      'bad label value',
+      { labels: { team: 'a b' } },
+      /labels: the value 'a b' of label 'team' is invalid/,
+    ],
+    [
+      'kubernetes-id label overridden',
+      { labels: { 'backstage.io/kubernetes-id': 'other' } },
+      /labels: 'backstage.io\/kubernetes-id' is always set to the app name 'orders-api'/,
+    ],
+    [
+      'applicationNamespace not DNS-1123',
+      { applicationNamespace: 'Argo CD' },
+      /applicationNamespace 'Argo CD' must be a DNS-1123 label/,
+    ],
+  ])('%s', (_name, override, message) => {
+    const input = { ...minimal, ...override } as ApplicationsInput;
+    expect(() => resolveApplicationsInput(input)).toThrow(InputError);
+    expect(() => resolveApplicationsInput(input)).toThrow(message);
+    expect(() => buildApplications(input)).toThrow(message);
+  });
+
+  it('accepts the kubernetes-id label when it equals the app name', () => {
+    expect(
+      resolveApplicationsInput({
+        ...minimal,
+        labels: { 'backstage.io/kubernetes-id': 'orders-api' },
+      }).labels,
+    ).toEqual({ 'backstage.io/kubernetes-id': 'orders-api' });
+  });
+});
+
+describe('destinationFor', () => {
+  it.each([
+    [undefined, { server: 'https://kubernetes.default.svc', namespace: 'ns' }],
+    ['eks-prod', { name: 'eks-prod', namespace: 'ns' }],
+    [
+      'https://api.eks.example.com',
+      { server: 'https://api.eks.example.com', namespace: 'ns' },
+    ],
+  ])('cluster %j → %j', (cluster, expected) => {
+    expect(destinationFor('ns', cluster)).toEqual(expected);
+  });
+});
+
+describe('buildAppProject', () => {
+  it('allows the app repository, every destination once and namespace creation', () => {
+    const project = buildAppProject({
+      ...minimal,
+      project: 'orders',
+      environments: [
+        { name: 'staging' },
+        { name: 'qa' },
+        { name: 'production', cluster: 'eks-prod' },
+      ],
+    });
+    expect(project).toEqual({
+      apiVersion: 'argoproj.io/v1alpha1',
+      kind: 'AppProject',
+      metadata: { name: 'orders' },
+      spec: {
+        description: 'Created by Runway for orders-api',
+        sourceRepos: ['https://github.com/example-org/orders-api.git'],
+        destinations: [
+          { server: 'https://kubernetes.default.svc', namespace: 'orders-api' },
+          { name: 'eks-prod', namespace: 'orders-api' },
+        ],
+        clusterResourceWhitelist: [{ group: '', kind: 'Namespace' }],
+      },
+    });
+  });
+
+  it.each([
+    ['defaults', minimal],
+    [
+      'GitOps namespace',
+      { ...minimal, project: 'team', applicationNamespace: 'argocd' },
+    ],
+  ])('validates against the AppProject CRD schema: %s', (_name, input) => {
+    expect(validateCrd(buildAppProject(input))).toEqual([]);
+  });
+
+  it('rejects the same bad input as buildApplications', () => {
+    expect(() =>
+      buildAppProject({ ...minimal, project: 'Bad Project' }),
+    ).toThrow(/project 'Bad Project' must be a DNS-1123 subdomain/);
+  });
+});

@@ -1,0 +1,71 @@
+/**
+ * Argo CD for Runway's backend plugins, written once: the instances of the `argocd` config,
+ * a REST client with timeouts and retries, pure builders and comparison of Application and
+ * AppProject manifests, and a GitOps pull-request writer.
+ *
+ * @packageDocumentation
+ */
+export {
+  applicationName,
+  buildApplications,
+  buildAppProject,
+  destinationFor,
+  resolveApplicationsInput,
+  KUBERNETES_ID_LABEL,
+  RESOURCES_FINALIZER,
+  IN_CLUSTER_SERVER,
+  DEFAULT_PROJECT,
+  DEFAULT_CHART_PATH,
+  DEFAULT_TARGET_REVISION,
+  DEFAULT_ENVIRONMENTS,
+  DEFAULT_SYNC_OPTIONS,
+} from './applications';
+export type {
+  ApplicationsInput,
+  EnvironmentInput,
+  ResolvedApplicationsInput,
+  SyncPolicyInput,
+} from './applications';
+export { diffApplication, mergeForUpdate, omitEmpty } from './compare';
+export {
+  ArgoCdClient,
+  exponentialBackoff,
+  isRetryableStatus,
+} from './ArgoCdClient';
+export type { ArgoCdClientOptions } from './ArgoCdClient';
+export {
+  ArgoCdInstances,
+  readGitOpsConfig,
+  DEFAULT_TIMEOUT_SECONDS,
+  DEFAULT_MAX_ATTEMPTS,
+  DEFAULT_GITOPS_PATH_PATTERN,
+  DEFAULT_GITOPS_PROJECT_PATH_PATTERN,
+} from './config';
+export type { ArgoCdInstance, GitOpsConfig } from './config';
+export { ensureApplication, ensureProject } from './ensure';
+export type { EnsureApplicationResult, EnsureStatus } from './ensure';
+export { createOctokit, GitOpsWriter, manifestToYaml } from './gitops';
+export type {
+  EnsurePullRequestOptions,
+  GitOpsFile,
+  PullRequestResult,
+  PullRequestStatus,
+} from './gitops';
+export {
+  gitOpsBranchName,
+  gitOpsFiles,
+  MANAGED_BY_HEADER,
+} from './gitopsFiles';
+export { checkPathPattern, renderPath } from './paths';
+export type { PathValues } from './paths';
+export { normalizeRepoUrl, parseGitHubRepository } from './repoUrl';
+export type { GitHubRepository } from './repoUrl';
+export * from './types';
+export {
+  assertDnsLabel,
+  assertDnsSubdomain,
+  assertLabelKey,
+  assertLabelValue,
+  assertRepoPath,
+  assertToken,
+} from './validation';

@@ -1,0 +1,94 @@
+/**
+ * The parts of Argo CD's `argoproj.io/v1alpha1` Application and AppProject that Runway
+ * writes or reads. Objects read from Argo CD carry more (status, server-populated metadata,
+ * fields other tools set); the index signatures keep them.
+ */
+
+/** Object metadata as far as Runway cares. */
+export type ObjectMeta = {
+  name: string;
+  namespace?: string;
+  labels?: Record<string, string>;
+  annotations?: Record<string, string>;
+  finalizers?: string[];
+  resourceVersion?: string;
+  [key: string]: unknown;
+};
+
+/** `spec.source.helm` */
+export type ApplicationSourceHelm = {
+  releaseName?: string;
+  valueFiles?: string[];
+  [key: string]: unknown;
+};
+
+/** `spec.source` */
+export type ApplicationSource = {
+  repoURL: string;
+  path?: string;
+  targetRevision?: string;
+  helm?: ApplicationSourceHelm;
+  [key: string]: unknown;
+};
+
+/** `spec.destination`: a cluster by API server URL (`server`) or by Argo CD cluster name (`name`). */
+export type ApplicationDestination = {
+  server?: string;
+  name?: string;
+  namespace?: string;
+};
+
+/** `spec.syncPolicy` */
+export type SyncPolicy = {
+  automated?: {
+    prune?: boolean;
+    selfHeal?: boolean;
+    allowEmpty?: boolean;
+  };
+  syncOptions?: string[];
+  retry?: {
+    limit?: number;
+    backoff?: {
+      duration?: string;
+      factor?: number;
+      maxDuration?: string;
+    };
+  };
+};
+
+/** `spec` of an Application */
+export type ApplicationSpec = {
+  project: string;
+  source?: ApplicationSource;
+  destination: ApplicationDestination;
+  syncPolicy?: SyncPolicy;
+  [key: string]: unknown;
+};
+
+/** An Argo CD Application (`argoproj.io/v1alpha1`). */
+export type Application = {
+  apiVersion: 'argoproj.io/v1alpha1';
+  kind: 'Application';
+  metadata: ObjectMeta;
+  spec: ApplicationSpec;
+  status?: unknown;
+  [key: string]: unknown;
+};
+
+/** `spec` of an AppProject, as Runway creates them. */
+export type AppProjectSpec = {
+  description?: string;
+  sourceRepos?: string[];
+  destinations?: ApplicationDestination[];
+  clusterResourceWhitelist?: Array<{ group: string; kind: string }>;
+  [key: string]: unknown;
+};
+
+/** An Argo CD AppProject (`argoproj.io/v1alpha1`). */
+export type AppProject = {
+  apiVersion: 'argoproj.io/v1alpha1';
+  kind: 'AppProject';
+  metadata: ObjectMeta;
+  spec: AppProjectSpec;
+  [key: string]: unknown;
+};

@@ -1,0 +1,9 @@
+/**
+ * Scaffolder module with `argocd:app:create`: registers a service in Argo CD, one
+ * Application per environment, through the Argo CD API or a GitOps pull request.
+ *
+ * @packageDocumentation
+ */
+export { scaffolderModuleArgoCd as default } from './module';
+export { createArgoCdAppCreateAction, ACTION_ID } from './actions/createApp';
+export type { CreateArgoCdAppActionOptions } from './actions/createApp';

@@ -1,0 +1,86 @@
+import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
+import {
+  scaffolderActionsExtensionPoint,
+  TemplateAction,
+} from '@backstage/plugin-scaffolder-node';
+import scaffolderModuleArgoCd from './index';
+
+describe('scaffolderModuleArgoCd', () => {
+  async function start(data: Record<string, any>) {
+    const actions: TemplateAction<any, any, any>[] = [];
+    const logger = mockServices.logger.mock();
+    await startTestBackend({
+      extensionPoints: [
+        [
+          scaffolderActionsExtensionPoint,
+          {
+            addActions: (...added: TemplateAction<any, any, any>[]) =>
+              actions.push(...added),
+          },
+        ],
+      ],
+      features: [
+        scaffolderModuleArgoCd,
+        mockServices.rootConfig.factory({ data }),
+        logger.factory,
+      ],
+    });
+    return { actions, logger };
+  }
+
+  it('registers argocd:app:create with its schema and examples', async () => {
+    const { actions, logger } = await start({
+      argocd: {
+        instances: [
+          { name: 'main', url: 'https://argocd.example.com', token: 't' },
+        ],
+      },
+    });
+    expect(actions.map(a => a.id)).toEqual(['argocd:app:create']);
+    const [action] = actions;
+    expect(action.supportsDryRun).toBe(true);
+    expect(action.examples?.length).toBeGreaterThan(0);
+    expect(Object.keys((action.schema?.input as any).properties)).toEqual([
+      'appName',
+      'instance',
+      'project',
+      'createProject',
+      'repoUrl',
+      'path',
+      'targetRevision',
+      'environments',
+      'syncPolicy',
+      'labels',
+      'mode',
+      'upsert',
+    ]);
+    expect((action.schema?.input as any).required).toEqual([
+      'appName',
+      'repoUrl',
+    ]);
+    expect(Object.keys((action.schema?.output as any).properties)).toEqual([
+      'applications',
+      'manifests',
+      'pullRequestUrl',
+    ]);
+    expect(logger.info).toHaveBeenCalledWith(
+      'argocd:app:create: Argo CD instances main',
+    );
+  });
+
+  it('starts without any Argo CD config, warning that the action needs one', async () => {
+    const { actions, logger } = await start({});
+    expect(actions.map(a => a.id)).toEqual(['argocd:app:create']);
+    expect(logger.warn).toHaveBeenCalledWith(
+      'No Argo CD instance under argocd.instances: argocd:app:create will fail until one is configured',
+    );
+  });
+
+  it('describes every input field', async () => {
+    const { actions } = await start({});
+    const properties = (actions[0].schema?.input as any).properties;
+    for (const [, schema] of Object.entries<any>(properties)) {
+      expect(typeof schema.description).toBe('string');
+    }
+  });
+});
