@@ -1,7 +1,13 @@
 import { test as base } from '@playwright/test';
 import { FakeKubernetesApi } from '@runway/plugin-cluster-access-node/testUtils';
 import { canaryService } from '../plugins/canary-backend/src/testing/fixtures';
-import { Backend, KUBERNETES_TOKEN, startBackend } from './support/backend';
+import { argoApplication, FakeArgoCd } from './support/argocd';
+import {
+  ARGOCD_TOKEN,
+  Backend,
+  KUBERNETES_TOKEN,
+  startBackend,
+} from './support/backend';
 import { Postgres, startPostgres } from '@runway/testing';
 
 export type DatabaseMode = 'sqlite' | 'postgres';
@@ -12,6 +18,11 @@ type WorkerFixtures = {
   postgres: Postgres | undefined;
   /** The cluster `staging`: orders-api mid-canary, 80/20 between 1.4.0 and 1.5.0. */
   kubernetes: FakeKubernetesApi;
+  /**
+   * The Argo CD instance `main`: orders-api's production Application synced and
+   * healthy, its staging Application out of sync and progressing.
+   */
+  argocd: FakeArgoCd;
   backend: Backend;
 };
 
@@ -52,11 +63,39 @@ export const test = base.extend<{}, WorkerFixtures>({
     },
     { scope: 'worker' },
   ],
+  argocd: [
+    async ({}, use) => {
+      const argocd = new FakeArgoCd({ token: ARGOCD_TOKEN });
+      await argocd.start();
+      argocd.apply(
+        argoApplication({
+          service: 'orders-api',
+          environment: 'staging',
+          sync: 'OutOfSync',
+          health: 'Progressing',
+          revision: '5e1f0c2a9b8d7e6f5a4b3c2d1e0f9a8b7c6d5e4f',
+          deployedAt: '2026-11-20T14:05:00Z',
+        }),
+        argoApplication({
+          service: 'orders-api',
+          environment: 'production',
+          sync: 'Synced',
+          health: 'Healthy',
+          revision: '4d0e9b1a8c7d6e5f4a3b2c1d0e9f8a7b6c5d4e3f',
+          deployedAt: '2026-11-18T09:30:00Z',
+        }),
+      );
+      await use(argocd);
+      await argocd.stop();
+    },
+    { scope: 'worker' },
+  ],
   backend: [
-    async ({ postgres, kubernetes }, use) => {
+    async ({ postgres, kubernetes, argocd }, use) => {
       const backend = await startBackend({
         database: postgres,
         kubernetesUrl: kubernetes.url,
+        argocdUrl: argocd.url,
       });
       await use(backend);
       await backend.stop();

@@ -9,6 +9,8 @@ import { freePort, PostgresConnection } from '@runway/testing';
 export const repoRoot = resolve(__dirname, '../..');
 /** The token the backend presents to the fake Kubernetes API. */
 export const KUBERNETES_TOKEN = 'e2e-backend-token';
+/** The API token of the Argo CD instance `main` the backend reads (the fake Argo CD's). */
+export const ARGOCD_TOKEN = 'e2e-argocd-token';
 const backendDir = join(repoRoot, 'packages/backend');
 
 export type Backend = {
@@ -30,6 +32,8 @@ export async function startBackend(options: {
   database?: PostgresConnection;
   /** A Kubernetes API server the backend's plugins read as cluster `staging`. */
   kubernetesUrl?: string;
+  /** An Argo CD API server, the instance `main`, with the token ARGOCD_TOKEN. */
+  argocdUrl?: string;
 }): Promise<Backend> {
   const port = await freePort();
   const baseURL = `http://127.0.0.1:${port}`;
@@ -72,6 +76,7 @@ export async function startBackend(options: {
             skipTLSVerify: true,
           },
         ])),
+      ...(options.argocdUrl && argocdInstanceConfig(options.argocdUrl)),
     }),
   );
 
@@ -133,4 +138,19 @@ export async function startBackend(options: {
   }
 
   return { baseURL, databasePrefix, output: () => output, stop };
+}
+
+/**
+ * The Argo CD instance `main` as app-config.production.yaml declares one: for Runway's
+ * `argocd:app:create` (`argocd.instances`) and the community Argo CD plugin
+ * (`argocd.appLocatorMethods`).
+ */
+function argocdInstanceConfig(url: string) {
+  const instances = () => [{ name: 'main', url, token: ARGOCD_TOKEN }];
+  return {
+    argocd: {
+      instances: instances(),
+      appLocatorMethods: [{ type: 'config', instances: instances() }],
+    },
+  };
 }

@@ -20,6 +20,10 @@ backend.add(import('@backstage/plugin-scaffolder-backend-module-github'));
 backend.add(
   import('@backstage/plugin-scaffolder-backend-module-notifications'),
 );
+// Runway: argocd:app:create (Argo CD Applications per environment, API or GitOps PR)
+backend.add(import('@runway/plugin-scaffolder-backend-module-argocd'));
+// Runway: cnpg:database:create (CloudNativePG databases per environment)
+backend.add(import('@runway/plugin-scaffolder-backend-module-cnpg'));
 
 // techdocs plugin
 backend.add(import('@backstage/plugin-techdocs-backend'));
@@ -62,6 +66,9 @@ backend.add(import('@backstage/plugin-kubernetes-backend'));
 
 // Runway: live Istio canary status per entity (Canary tab)
 backend.add(import('@runway/plugin-canary-backend'));
+
+// Argo CD sync status and health on entity pages (community plugin; config: argocd)
+backend.add(import('@backstage-community/plugin-argocd-backend'));
 
 // user settings plugin
 backend.add(import('@backstage/plugin-user-settings-backend'));

@@ -1,0 +1,1 @@
+export { argocdPlugin } from './plugin';
