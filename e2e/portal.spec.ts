@@ -1,4 +1,9 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'yaml';
 import { expect, test } from './fixtures';
+import { repoRoot } from './support/backend';
+import { templateFiles } from './support/catalog';
 import { signInAsGuest, snapshot } from './support/portal';
 
 test('guest signs in, browses the catalog and finds the templates', async ({
@@ -33,8 +38,21 @@ test('guest signs in, browses the catalog and finds the templates', async ({
 
   await nav.getByRole('link', { name: /Create/ }).click();
   await expect(page).toHaveURL(/\/create/);
-  await expect(
-    page.getByText('Register an existing component').first(),
-  ).toBeVisible();
+  // Every template of the repository is offered, by its title.
+  for (const file of templateFiles()) {
+    const { title } = parse(
+      readFileSync(join(repoRoot, file), 'utf8'),
+    ).metadata;
+    await expect(page.getByText(title, { exact: true }).first()).toBeVisible();
+  }
   await snapshot(page, 'create');
+
+  // The web frontend's form: its shared first page, then the backend picker.
+  await page
+    .locator('article, [class*=Card]')
+    .filter({ hasText: 'Web frontend' })
+    .getByRole('button', { name: /choose/i })
+    .first()
+    .click();
+  await expect(page.getByLabel(/^Name/).first()).toBeVisible();
 });

@@ -2,7 +2,6 @@ import { resolvePackagePath } from '@backstage/backend-plugin-api';
 import { ConfigReader } from '@backstage/config';
 import { ScmIntegrations } from '@backstage/integration';
 import { createFetchTemplateAction } from '@backstage/plugin-scaffolder-backend';
-import { parseRepoUrl } from '@backstage/plugin-scaffolder-node';
 import { LocalCheckoutUrlReader } from '@runway/plugin-local-checkout-node';
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -41,6 +40,17 @@ const fetchTemplate = createFetchTemplateAction({
   integrations,
 });
 
+/**
+ * The scaffolder's built-in template filters, exactly as its workflow runner registers
+ * them. The package does not export them, so they are loaded from its build by path.
+ */
+const scaffolderFilters: { id: string; filter: (...args: any[]) => unknown }[] =
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  require(resolve(
+    resolvePackagePath('@backstage/plugin-scaffolder-backend'),
+    'dist/lib/templating/filters/createDefaultFilters.cjs.js',
+  )).createDefaultFilters({ integrations });
+
 type FetchTemplateInput = {
   url: string;
   targetPath?: string;
@@ -77,37 +87,105 @@ async function runFetchTemplate(options: {
   }
 }
 
+/** What `${{ … }}` expressions of a template see: the parameters and earlier steps' outputs. */
+export type TemplateContext = {
+  parameters: object;
+  steps?: Record<string, { output: Record<string, unknown> }>;
+};
+
 /**
- * Renders `${{ … }}` expressions in step inputs against the parameters, as the
- * scaffolder's workflow runner does (same delimiters, same parseRepoUrl filter).
+ * Renders `${{ … }}` expressions in step inputs against the context, as the scaffolder's
+ * workflow runner does (same delimiters, same built-in filters).
  */
 function renderInput(
   value: unknown,
   env: nunjucks.Environment,
-  parameters: object,
+  context: TemplateContext,
 ): unknown {
   if (typeof value === 'string') {
     const whole = value.match(/^\$\{\{\s*([\s\S]+?)\s*\}\}$/);
     if (whole && !whole[1].includes('}}')) {
       // A lone expression keeps its type (boolean, number, object), like the scaffolder.
-      const json = env.renderString(`\${{ (${whole[1]}) | dump }}`, {
-        parameters,
-      });
+      const json = env.renderString(`\${{ (${whole[1]}) | dump }}`, context);
       return json === '' ? undefined : JSON.parse(json);
     }
-    return env.renderString(value, { parameters });
+    return env.renderString(value, context);
   }
-  if (Array.isArray(value))
-    return value.map(v => renderInput(v, env, parameters));
+  if (Array.isArray(value)) return value.map(v => renderInput(v, env, context));
   if (value && typeof value === 'object') {
     return Object.fromEntries(
-      Object.entries(value).map(([k, v]) => [
-        k,
-        renderInput(v, env, parameters),
-      ]),
+      Object.entries(value).map(([k, v]) => [k, renderInput(v, env, context)]),
     );
   }
   return value;
+}
+
+/** A nunjucks environment with the scaffolder's delimiters and built-in filters. */
+function templatingEnvironment(): nunjucks.Environment {
+  const env = new nunjucks.Environment(undefined, {
+    autoescape: false,
+    tags: { variableStart: '${{', variableEnd: '}}' },
+  });
+  for (const { id, filter } of scaffolderFilters) env.addFilter(id, filter);
+  env.addFilter('dump', (v: unknown) =>
+    v === undefined ? '' : JSON.stringify(v),
+  );
+  return env;
+}
+
+/**
+ * Replaces `{ $yaml: <relative path> }` with the parsed file, as the catalog's placeholder
+ * processor does when it reads a template (templates share form pages this way).
+ */
+function resolvePlaceholders(value: unknown, baseDir: string): unknown {
+  if (Array.isArray(value))
+    return value.map(v => resolvePlaceholders(v, baseDir));
+  if (value && typeof value === 'object') {
+    const entries = Object.entries(value);
+    if (entries.length === 1 && entries[0][0] === '$yaml') {
+      const file = resolve(baseDir, String(entries[0][1]));
+      return resolvePlaceholders(parse(readFileSync(file, 'utf8')), baseDir);
+    }
+    return Object.fromEntries(
+      entries.map(([k, v]) => [k, resolvePlaceholders(v, baseDir)]),
+    );
+  }
+  return value;
+}
+
+/** A template's entity as the catalog serves it: `templates/<name>/template.yaml`, placeholders resolved. */
+export function loadTemplate(name: string): any {
+  const dir = resolve(templatesDir, name);
+  return resolvePlaceholders(
+    parse(readFileSync(join(dir, 'template.yaml'), 'utf8')),
+    dir,
+  );
+}
+
+/**
+ * One step of a template with its `if` and `input` rendered as the scaffolder would render
+ * them for these parameters and earlier steps' outputs (for steps the harness does not run).
+ */
+export function renderStep(
+  template: string,
+  stepId: string,
+  context: TemplateContext,
+): { action: string; runs: boolean; input: Record<string, unknown> } {
+  const step = loadTemplate(template).spec.steps.find(
+    (s: { id: string }) => s.id === stepId,
+  );
+  if (!step) throw new Error(`template ${template} has no step ${stepId}`);
+  const env = templatingEnvironment();
+  const condition =
+    step.if === undefined ? true : renderInput(step.if, env, context);
+  return {
+    action: step.action,
+    runs: Boolean(condition),
+    input: renderInput(step.input ?? {}, env, context) as Record<
+      string,
+      unknown
+    >,
+  };
 }
 
 /**
@@ -121,28 +199,16 @@ export async function renderTemplate(options: {
   outDir: string;
 }): Promise<void> {
   const templateFile = resolve(templatesDir, options.template, 'template.yaml');
-  const template = parse(readFileSync(templateFile, 'utf8'));
-  const env = new nunjucks.Environment(undefined, {
-    autoescape: false,
-    tags: { variableStart: '${{', variableEnd: '}}' },
-  });
-  // The scaffolder's own parseRepoUrl, as its template filter of the same name uses it.
-  env.addFilter('parseRepoUrl', (url: string) =>
-    parseRepoUrl(url, integrations),
-  );
-  env.addFilter('dump', (v: unknown) =>
-    v === undefined ? '' : JSON.stringify(v),
-  );
+  const template = loadTemplate(options.template);
+  const env = templatingEnvironment();
 
   const steps: { action: string; input?: Record<string, unknown> }[] =
     template.spec.steps;
   for (const step of steps.filter(s => s.action === 'fetch:template')) {
     await runFetchTemplate({
-      input: renderInput(
-        step.input ?? {},
-        env,
-        options.parameters,
-      ) as FetchTemplateInput,
+      input: renderInput(step.input ?? {}, env, {
+        parameters: options.parameters,
+      }) as FetchTemplateInput,
       workspacePath: options.outDir,
       templateFile,
       templateName: template.metadata.name,

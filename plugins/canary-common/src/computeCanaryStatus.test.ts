@@ -336,6 +336,57 @@ describe('computeCanaryReleases', () => {
       },
     },
     {
+      name: "a frontend's /api prefix to another service comes first: the default route still decides the split",
+      input: world({
+        virtualServices: [
+          vs('orders', [
+            {
+              name: 'api',
+              match: [{ uri: { prefix: '/api' } }],
+              route: [
+                dest(
+                  undefined,
+                  undefined,
+                  'orders-api.orders-api.svc.cluster.local',
+                ),
+              ],
+            },
+            {
+              name: 'canary-header',
+              ...matching([header('x-canary', 'true')], dest('canary')),
+            },
+            rule(dest('stable', 80), dest('canary', 20)),
+          ]),
+        ],
+      }),
+      expected: {
+        namespace: NS,
+        virtualService: 'orders',
+        hosts: ['orders'],
+        phase: 'progressing',
+        stable: {
+          subset: 'stable',
+          weight: 80,
+          version: 'v1',
+          images: ['registry/orders:1.0'],
+          replicas: { ready: 3, desired: 3 },
+        },
+        canary: {
+          subset: 'canary',
+          weight: 20,
+          version: 'v2',
+          images: ['registry/orders:2.0'],
+          replicas: { ready: 1, desired: 1 },
+        },
+        headerOverride: {
+          header: 'x-canary',
+          value: 'true',
+          subset: 'canary',
+        },
+        problems: [],
+      },
+    },
+    {
       name: 'the only rule has a header match plus weights: its split is shown, traffic is unrouted',
       input: world({
         virtualServices: [

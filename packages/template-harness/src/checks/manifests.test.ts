@@ -234,7 +234,36 @@ const cases: Case[] = [
         route: [{ destination: { host: 'orders-api', subset: 'stable' } }],
       }),
     [
-      'VirtualService/orders-api: the first http rule must send the header x-canary: "true" (exact) to the canary subset alone',
+      'VirtualService/orders-api: the first http rule that routes to this service must send the header x-canary: "true" (exact) to the canary subset alone',
+    ],
+  ],
+  [
+    'a path forwarded to another service before the header rule',
+    o =>
+      vsRules(o).unshift({
+        name: 'api',
+        match: [{ uri: { prefix: '/api' } }],
+        route: [
+          {
+            destination: {
+              host: 'payments-api.payments.svc.cluster.local',
+              port: { number: 80 },
+            },
+          },
+        ],
+      }),
+    [],
+  ],
+  [
+    'a path forwarded to this service itself before the header rule',
+    o =>
+      vsRules(o).unshift({
+        name: 'admin',
+        match: [{ uri: { prefix: '/admin' } }],
+        route: [{ destination: { host: 'orders-api', port: { number: 80 } } }],
+      }),
+    [
+      'VirtualService/orders-api: the first http rule that routes to this service must send the header x-canary: "true" (exact) to the canary subset alone',
     ],
   ],
   [
@@ -242,14 +271,14 @@ const cases: Case[] = [
     o =>
       (vsRules(o)[0].match = [{ headers: { 'x-canary': { prefix: 'true' } } }]),
     [
-      'VirtualService/orders-api: the first http rule must send the header x-canary',
+      'VirtualService/orders-api: the first http rule that routes to this service must send the header x-canary',
     ],
   ],
   [
     'the header rule sends to stable',
     o => (vsRules(o)[0].route[0].destination.subset = 'stable'),
     [
-      'VirtualService/orders-api: the first http rule must send the header x-canary',
+      'VirtualService/orders-api: the first http rule that routes to this service must send the header x-canary',
     ],
   ],
   // Service selector

@@ -4,8 +4,12 @@
  * (canary routing, Pod Security "restricted", Backstage labels).
  */
 import { resolvePackagePath } from '@backstage/backend-plugin-api';
-import Ajv, { ErrorObject, ValidateFunction } from 'ajv';
-import addFormats from 'ajv-formats';
+import { ErrorObject } from 'ajv';
+import {
+  crdSchemasDir,
+  formatError,
+  validateCustomResource,
+} from '@runway/testing';
 import { execFile, execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
@@ -36,18 +40,6 @@ export const repoRoot = resolve(packageDir, '../..');
 /** helm: env HELM, else the tool folder `scripts/ensure-template-tools.sh` fills. */
 export function helmBinary(): string {
   return process.env.HELM || resolve(repoRoot, '.cache/tools/helm');
-}
-
-/**
- * The CRD JSON schemas, in kubeconform's layout `<group>/<kind>_<version>.json`: env
- * CRD_SCHEMAS_DIR, else `../shared/crd-schemas` next to this repository (CI has it).
- * Outside, clone the same schemas from https://github.com/datreeio/CRDs-catalog and
- * point CRD_SCHEMAS_DIR at the clone.
- */
-export function crdSchemasDir(): string {
-  return (
-    process.env.CRD_SCHEMAS_DIR || resolve(repoRoot, '../shared/crd-schemas')
-  );
 }
 
 /**
@@ -256,82 +248,6 @@ export function validateSchemas(
 
 function pascal(word: string): string {
   return word.charAt(0).toUpperCase() + word.slice(1);
-}
-
-/** ajv's messages, for errors that carry none (kubernetes-models' standalone code). */
-function formatError(error: Partial<ErrorObject>): string {
-  const path = error.instancePath || '/';
-  if (error.message) return `${path} ${error.message}`;
-  const params = error.params ?? {};
-  switch (error.keyword) {
-    case 'type':
-      return `${path} must be ${params.type}`;
-    case 'required':
-      return `${path} must have required property '${params.missingProperty}'`;
-    case 'enum':
-      return `${path} must be one of ${JSON.stringify(params.allowedValues)}`;
-    default:
-      return `${path} fails ${error.keyword} ${JSON.stringify(params)}`;
-  }
-}
-
-// Keywords of Kubernetes structural schemas that carry no JSON-schema validation.
-const KUBERNETES_KEYWORDS = [
-  'x-kubernetes-embedded-resource',
-  'x-kubernetes-int-or-string',
-  'x-kubernetes-list-map-keys',
-  'x-kubernetes-list-type',
-  'x-kubernetes-map-type',
-  'x-kubernetes-preserve-unknown-fields',
-  'x-kubernetes-validations',
-];
-
-let crdAjv: Ajv | undefined;
-const crdValidators = new Map<string, ValidateFunction>();
-
-function validateCustomResource(
-  object: K8sObject,
-  schemaFile: string,
-): string[] {
-  if (!crdAjv) {
-    crdAjv = new Ajv({
-      allErrors: true,
-      // CRD schemas are OpenAPI v3 subsets: keep unknown keywords an error, but don't
-      // demand the extra `type`s and `required` properties strict mode wants.
-      strictTypes: false,
-      strictRequired: false,
-      strictTuples: false,
-    });
-    addFormats(crdAjv);
-    crdAjv.addVocabulary(KUBERNETES_KEYWORDS);
-  }
-  let validate = crdValidators.get(schemaFile);
-  if (!validate) {
-    validate = crdAjv.compile(JSON.parse(readFileSync(schemaFile, 'utf8')));
-    crdValidators.set(schemaFile, validate);
-  }
-  const problems: string[] = [];
-  // The schemas (like kubeconform's) only describe spec and status at the top level.
-  const schema = validate.schema as { properties?: Record<string, unknown> };
-  const known = new Set([
-    'apiVersion',
-    'kind',
-    'metadata',
-    ...Object.keys(schema.properties ?? {}),
-  ]);
-  for (const key of Object.keys(object)) {
-    if (!known.has(key)) problems.push(`unknown field /${key}`);
-  }
-  if (!validate(object)) {
-    for (const error of validate.errors ?? []) {
-      problems.push(
-        error.keyword === 'additionalProperties'
-          ? `unknown field ${error.instancePath}/${error.params.additionalProperty}`
-          : formatError(error),
-      );
-    }
-  }
-  return problems;
 }
 
 type BuiltinResult = {
@@ -557,9 +473,23 @@ function checkVirtualServices(
     const routesToCanary = rules.some(r =>
       (r.route ?? []).some(d => d.destination?.subset === 'canary'),
     );
-    if (routesToCanary && !isCanaryHeaderRule(rules[0])) {
+    // Rules that forward a path to another service (a frontend's /api) may come first;
+    // the header rule must precede every rule that routes to this service.
+    const ownHosts = new Set<string>(
+      ((vs.spec as any)?.hosts ?? []).map((h: string) =>
+        resolveHost(h, namespace),
+      ),
+    );
+    const firstOwnRule = rules.find(r =>
+      (r.route ?? []).some(
+        d =>
+          d.destination?.subset !== undefined ||
+          ownHosts.has(resolveHost(d.destination?.host ?? '', namespace)),
+      ),
+    );
+    if (routesToCanary && !isCanaryHeaderRule(firstOwnRule)) {
       problems.push(
-        `${where}: the first http rule must send the header ${CANARY_HEADER}: "true" (exact) to the canary subset alone`,
+        `${where}: the first http rule that routes to this service must send the header ${CANARY_HEADER}: "true" (exact) to the canary subset alone`,
       );
     }
   }

@@ -21,3 +21,16 @@ export function partValues(overrides: Record<string, unknown> = {}) {
     ...overrides,
   };
 }
+
+/**
+ * The form parameters of a service template for the example service (go-service,
+ * ts-service); the part-only keys among them are not form fields and go unused.
+ */
+export function serviceParameters(overrides: Record<string, unknown> = {}) {
+  const { repoHost, repoOwner, repoName } = partValues();
+  return {
+    ...partValues(),
+    repoUrl: `${repoHost}?owner=${repoOwner}&repo=${repoName}`,
+    ...overrides,
+  };
+}

@@ -1,0 +1,201 @@
+/*
+ * The steps after publishing, checked against what the generated repository expects:
+ * each template's argocd:app:create and cnpg:database:create inputs, rendered as the
+ * scaffolder renders them, are run through the real actions in dry-run mode (which
+ * validates them and returns the manifests without calling anything). The Applications
+ * must deploy the rendered chart with its own values files under the release name the
+ * chart requires, carry the labels the catalog entry's Argo CD annotations select, and
+ * land in the namespace where the database's secret is.
+ */
+import { mockServices } from '@backstage/backend-test-utils';
+import { ConfigReader } from '@backstage/config';
+import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
+import { ConfigClusterAccess } from '@runway/plugin-cluster-access-node';
+import { kubernetesClustersConfig } from '@runway/plugin-cluster-access-node/testUtils';
+import { createArgoCdAppCreateAction } from '@runway/plugin-scaffolder-backend-module-argocd';
+import { createDatabaseAction } from '@runway/plugin-scaffolder-backend-module-cnpg';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import { helmBinary, renderChart } from './checks/manifests';
+import { renderStep, renderTemplate, TemplateContext } from './render';
+import { catalogEntities } from './testing/sharedChecks';
+import { partValues, serviceParameters } from './testing/values';
+
+const HELM = helmBinary();
+
+const config = new ConfigReader({
+  argocd: {
+    instances: [
+      { name: 'main', url: 'https://argocd.example.com', token: 'not-used' },
+    ],
+  },
+  ...kubernetesClustersConfig(
+    ['staging', 'production'].map(name => ({
+      name,
+      url: `https://${name}.k8s.example.com`,
+      authProvider: 'serviceAccount',
+      serviceAccountToken: 'not-used',
+    })),
+  ),
+});
+
+const argocdAction = createArgoCdAppCreateAction({ config });
+const cnpgAction = createDatabaseAction({
+  clusterAccess: ConfigClusterAccess.fromConfig(config, {
+    logger: mockServices.logger.mock(),
+  }),
+});
+
+/** Runs an action in dry-run mode and returns its outputs by name. */
+async function dryRun(
+  action: { handler: (ctx: any) => Promise<void> },
+  input: Record<string, unknown>,
+): Promise<Record<string, any>> {
+  // The mock context has no isDryRun option: set it as the scaffolder's dry-run does.
+  const ctx = {
+    ...createMockActionContext({ input: input as any }),
+    isDryRun: true,
+  };
+  await action.handler(ctx);
+  return Object.fromEntries(
+    (ctx.output as jest.Mock).mock.calls.map(([name, value]) => [name, value]),
+  );
+}
+
+/** Matches a `key=value,...` label selector against labels. */
+const selects = (selector: string, labels: Record<string, string>) =>
+  selector.split(',').every(term => {
+    const [key, value] = term.split('=');
+    return labels[key] === value;
+  });
+
+const { repoOwner } = partValues();
+const cases = [
+  ...['go-service', 'ts-service'].flatMap(template =>
+    [false, true].map(database => ({
+      template,
+      parameters: serviceParameters({ database }),
+    })),
+  ),
+  {
+    template: 'web-frontend',
+    parameters: {
+      ...serviceParameters(),
+      name: 'storefront-web',
+      backendService: 'component:default/orders-api',
+      repoUrl: `github.com?owner=${repoOwner}&repo=storefront-web`,
+    },
+  },
+];
+
+jest.setTimeout(120_000);
+
+describe.each(cases)(
+  '$template (database=$parameters.database): the deployment steps',
+  ({ template, parameters }) => {
+    const name = parameters.name as string;
+    const work = mkdtempSync(join(tmpdir(), `runway-steps-${template}-`));
+    const context: TemplateContext = {
+      parameters,
+      steps: {
+        publish: {
+          output: {
+            remoteUrl: `https://github.com/${repoOwner}/${name}.git`,
+            repoContentsUrl: `https://github.com/${repoOwner}/${name}/blob/main`,
+          },
+        },
+      },
+    };
+    let applications: any[];
+    let manifests: any[];
+
+    beforeAll(async () => {
+      await renderTemplate({ template, parameters, outDir: work });
+      const step = renderStep(template, 'argocd', context);
+      ({ applications, manifests } = await dryRun(argocdAction, step.input));
+    });
+
+    afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+    it('registers <name>-staging and <name>-production in Argo CD', () => {
+      expect(renderStep(template, 'argocd', context).action).toBe(
+        'argocd:app:create',
+      );
+      expect(applications.map(a => [a.name, a.environment])).toEqual([
+        [`${name}-staging`, 'staging'],
+        [`${name}-production`, 'production'],
+      ]);
+      expect(applications.map(a => a.url)).toEqual([
+        `https://argocd.example.com/applications/${name}-staging`,
+        `https://argocd.example.com/applications/${name}-production`,
+      ]);
+    });
+
+    it("deploys the repository's chart with its values file per environment, under the chart's release name", () => {
+      const chart = parse(readFileSync(join(work, 'chart/Chart.yaml'), 'utf8'));
+      for (const app of manifests.filter(m => m.kind === 'Application')) {
+        const { source } = app.spec;
+        expect(source.repoURL).toBe(
+          `https://github.com/${repoOwner}/${name}.git`,
+        );
+        expect(existsSync(join(work, source.path, 'Chart.yaml'))).toBe(true);
+        expect(source.helm.releaseName).toBe(chart.name);
+        for (const file of source.helm.valueFiles) {
+          expect({
+            file,
+            exists: existsSync(join(work, source.path, file)),
+          }).toEqual({
+            file,
+            exists: true,
+          });
+        }
+        expect(app.spec.destination.namespace).toBe(name);
+      }
+    });
+
+    it("is found by the catalog entry's argocd/app-name and argocd/app-selector", () => {
+      const component = catalogEntities(work).find(e => e.kind === 'Component');
+      const annotations = component.metadata.annotations;
+      const apps = manifests.filter(m => m.kind === 'Application');
+      expect(apps.map(a => a.metadata.name)).toContain(
+        annotations['argocd/app-name'],
+      );
+      for (const app of apps) {
+        expect(
+          selects(annotations['argocd/app-selector'], app.metadata.labels),
+        ).toBe(true);
+      }
+    });
+
+    it('provisions PostgreSQL exactly when the form asked for it, where the chart reads its secret', async () => {
+      const step =
+        template === 'web-frontend'
+          ? undefined
+          : renderStep(template, 'database', context);
+      expect(step?.runs ?? false).toBe(parameters.database === true);
+      if (!step?.runs) return;
+      const output = await dryRun(cnpgAction, step.input);
+      // Each environment's database is in that environment's cluster, in the namespace
+      // Argo CD deploys the service to.
+      const destinations = manifests
+        .filter(m => m.kind === 'Application')
+        .map(a => a.spec.destination.namespace);
+      expect(
+        output.environments.map((e: any) => [e.name, e.cluster, e.namespace]),
+      ).toEqual([
+        ['staging', 'staging', destinations[0]],
+        ['production', 'production', destinations[1]],
+      ]);
+      for (const values of ['values-staging.yaml', 'values-production.yaml']) {
+        const objects = await renderChart(HELM, join(work, 'chart'), values);
+        const deployment: any = objects.find(o => o.kind === 'Deployment');
+        const secrets = deployment.spec.template.spec.containers[0].env
+          .filter((e: any) => e.valueFrom?.secretKeyRef)
+          .map((e: any) => e.valueFrom.secretKeyRef.name);
+        expect(new Set(secrets)).toEqual(new Set([output.secretName]));
+      }
+    });
+  },
+);
