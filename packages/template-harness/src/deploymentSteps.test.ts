@@ -151,7 +151,10 @@ describe.each(cases)(
             exists: true,
           });
         }
-        expect(app.spec.destination.namespace).toBe(name);
+        expect(app.spec.destination).toEqual({
+          name: app.metadata.name.slice(name.length + 1),
+          namespace: name,
+        });
       }
     });
 
@@ -177,17 +180,14 @@ describe.each(cases)(
       expect(step?.runs ?? false).toBe(parameters.database === true);
       if (!step?.runs) return;
       const output = await dryRun(cnpgAction, step.input);
-      // Each environment's database is in that environment's cluster, in the namespace
-      // Argo CD deploys the service to.
+      // Each environment's database is in the cluster and namespace Argo CD deploys
+      // that environment of the service to.
       const destinations = manifests
         .filter(m => m.kind === 'Application')
-        .map(a => a.spec.destination.namespace);
+        .map(a => [a.spec.destination.name, a.spec.destination.namespace]);
       expect(
-        output.environments.map((e: any) => [e.name, e.cluster, e.namespace]),
-      ).toEqual([
-        ['staging', 'staging', destinations[0]],
-        ['production', 'production', destinations[1]],
-      ]);
+        output.environments.map((e: any) => [e.cluster, e.namespace]),
+      ).toEqual(destinations);
       for (const values of ['values-staging.yaml', 'values-production.yaml']) {
         const objects = await renderChart(HELM, join(work, 'chart'), values);
         const deployment: any = objects.find(o => o.kind === 'Deployment');
