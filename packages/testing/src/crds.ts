@@ -6,10 +6,13 @@
 import Ajv, { ErrorObject, ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import { existsSync, readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 
-/** The root of this monorepo (packages/testing/src → ../../..). */
-const repoRoot = resolve(__dirname, '../../..');
+/** The root of this monorepo: two levels above this package. */
+const repoRoot = resolve(
+  dirname(require.resolve('@runway/testing/package.json')),
+  '../..',
+);
 
 /** A Kubernetes object as far as validation cares. */
 export type KubernetesObject = {
@@ -30,7 +33,6 @@ export function crdSchemasDir(): string {
     process.env.CRD_SCHEMAS_DIR || resolve(repoRoot, '../shared/crd-schemas')
   );
 }
-
 
 /** ajv's messages, for errors that carry none (kubernetes-models' standalone code). */
 export function formatError(error: Partial<ErrorObject>): string {
@@ -107,7 +109,6 @@ export function validateCustomResource(
   }
   return problems;
 }
-
 
 /** The schema file of an object's apiVersion and kind: `<group>/<kind>_<version>.json`. */
 export function crdSchemaFile(
