@@ -12,13 +12,12 @@ test('guest signs in, browses the catalog and finds the templates', async ({
   const nav = await signInAsGuest(page);
 
   // The catalog is the landing page; show every owner's components, not only the guest's.
-  // The filter settles once the guest's ownership has loaded, so retry until it sticks.
-  await expect(async () => {
-    await page.getByText('All', { exact: true }).first().click();
-    await expect(
-      page.getByRole('heading', { name: /^All Components/ }).first(),
-    ).toBeVisible({ timeout: 2_000 });
-  }).toPass({ timeout: 30_000 });
+  // The filter is set in the URL: clicking "All" races the guest's ownership loading,
+  // which resets the filter to "Owned" on a slow machine.
+  await page.goto('/?filters%5Bkind%5D=component&filters%5Buser%5D=all');
+  await expect(
+    page.getByRole('heading', { name: /^All Components/ }).first(),
+  ).toBeVisible();
   const table = page.getByRole('table');
   await expect(
     table.getByRole('link', { name: /^(Orders API|orders-api)$/ }),
@@ -48,11 +47,32 @@ test('guest signs in, browses the catalog and finds the templates', async ({
   await snapshot(page, 'create');
 
   // The web frontend's form: its shared first page, then the backend picker.
+  await page.goto('/create/templates/default/web-frontend');
+  await page.getByLabel(/^Name/).first().fill('storefront-web');
   await page
-    .locator('article, [class*=Card]')
-    .filter({ hasText: 'Web frontend' })
-    .getByRole('button', { name: /choose/i })
+    .getByLabel(/^Description/)
+    .first()
+    .fill('The shop in the browser.');
+  await page
+    .getByLabel(/^Owner/)
     .first()
     .click();
-  await expect(page.getByLabel(/^Name/).first()).toBeVisible();
+  await page
+    .getByRole('option', { name: /checkout/i })
+    .first()
+    .click();
+  await page.getByRole('button', { name: /^Next/ }).click();
+
+  // The backend picker offers the catalog's services (orders-api, storefront, by
+  // title), not websites such as this portal's own component.
+  await page
+    .getByLabel(/^Backend service/)
+    .first()
+    .click();
+  const options = page.getByRole('option');
+  await expect(options).toHaveCount(2);
+  expect((await options.allTextContents()).sort()).toEqual([
+    'Orders API',
+    'Storefront',
+  ]);
 });
