@@ -37,6 +37,24 @@ function postgresBinDir(): string {
   );
 }
 
+/** util-linux's runuser: on PATH, or in the sbin folders a non-login PATH may lack. */
+function findRunuser(): string {
+  const dirs = [
+    ...(process.env.PATH ?? '').split(':').filter(Boolean),
+    '/usr/sbin',
+    '/sbin',
+  ];
+  const found = dirs
+    .map(dir => join(dir, 'runuser'))
+    .find(path => existsSync(path));
+  if (!found) {
+    throw new Error(
+      'runuser not found (util-linux): as root, initdb and postgres must run as the postgres user; set DATABASE_URL instead',
+    );
+  }
+  return found;
+}
+
 /**
  * Starts a throwaway PostgreSQL server (initdb + pg_ctl on a free loopback port, trust auth),
  * or uses the server in DATABASE_URL when that is set. initdb and postgres refuse to run as
@@ -69,9 +87,10 @@ export async function startPostgres(): Promise<Postgres> {
     chownSync(dir, Number(ids), Number(gid));
     chmodSync(dir, 0o700);
   }
+  const runuser = asRoot ? findRunuser() : '';
   const run = (cmd: string, args: string[]) =>
     execFileSync(
-      asRoot ? 'runuser' : join(bin, cmd),
+      asRoot ? runuser : join(bin, cmd),
       asRoot ? ['-u', 'postgres', '--', join(bin, cmd), ...args] : args,
       { stdio: 'pipe', encoding: 'utf8' },
     );
