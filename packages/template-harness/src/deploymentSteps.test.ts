@@ -11,7 +11,10 @@ import { mockServices } from '@backstage/backend-test-utils';
 import { ConfigReader } from '@backstage/config';
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
 import { ConfigClusterAccess } from '@runway/plugin-cluster-access-node';
-import { kubernetesClustersConfig } from '@runway/plugin-cluster-access-node/testUtils';
+import {
+  kubernetesClustersConfig,
+  parseLabelSelector,
+} from '@runway/plugin-cluster-access-node/testUtils';
 import { createArgoCdAppCreateAction } from '@runway/plugin-scaffolder-backend-module-argocd';
 import { createDatabaseAction } from '@runway/plugin-scaffolder-backend-module-cnpg';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -21,7 +24,7 @@ import { parse } from 'yaml';
 import { helmBinary, renderChart } from './checks/manifests';
 import { renderStep, renderTemplate, TemplateContext } from './render';
 import { catalogEntities } from './testing/sharedChecks';
-import { partValues, serviceParameters } from './testing/values';
+import { partValues, serviceParameters, webParameters } from './testing/values';
 
 const HELM = helmBinary();
 
@@ -64,30 +67,15 @@ async function dryRun(
   );
 }
 
-/** Matches a `key=value,...` label selector against labels. */
-const selects = (selector: string, labels: Record<string, string>) =>
-  selector.split(',').every(term => {
-    const [key, value] = term.split('=');
-    return labels[key] === value;
-  });
-
 const { repoOwner } = partValues();
-const cases = [
+const cases: { template: string; parameters: Record<string, unknown> }[] = [
   ...['go-service', 'ts-service'].flatMap(template =>
     [false, true].map(database => ({
       template,
       parameters: serviceParameters({ database }),
     })),
   ),
-  {
-    template: 'web-frontend',
-    parameters: {
-      ...serviceParameters(),
-      name: 'storefront-web',
-      backendService: 'component:default/orders-api',
-      repoUrl: `github.com?owner=${repoOwner}&repo=storefront-web`,
-    },
-  },
+  { template: 'web-frontend', parameters: webParameters() },
 ];
 
 jest.setTimeout(120_000);
@@ -167,7 +155,9 @@ describe.each(cases)(
       );
       for (const app of apps) {
         expect(
-          selects(annotations['argocd/app-selector'], app.metadata.labels),
+          parseLabelSelector(annotations['argocd/app-selector'])(
+            app.metadata.labels,
+          ),
         ).toBe(true);
       }
     });

@@ -13,26 +13,13 @@ import {
   itMatchesTheExample,
   stepActions,
 } from './testing/sharedChecks';
-import { partValues } from './testing/values';
+import { webParameters } from './testing/values';
 
 jest.setTimeout(20 * 60_000);
 
 const HELM = helmBinary();
 
-/** The example frontend: the storefront of the online shop, calling orders-api. */
-const parameters = (overrides: Record<string, unknown> = {}) => {
-  const { owner, system, repoHost, repoOwner } = partValues();
-  return {
-    name: 'storefront-web',
-    description: 'The online shop in the browser: lists and places orders.',
-    owner,
-    system,
-    backendService: 'component:default/orders-api',
-    canary: true,
-    repoUrl: `${repoHost}?owner=${repoOwner}&repo=storefront-web`,
-    ...overrides,
-  };
-};
+const parameters = webParameters;
 
 describeNameRules('web-frontend');
 

@@ -12,20 +12,24 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { checkDockerfile } from '../checks/dockerfile';
-import { checkManifests, renderChart, repoRoot } from '../checks/manifests';
+import {
+  checkManifests,
+  helmBinary,
+  renderChart,
+  repoRoot,
+} from '../checks/manifests';
 import { checkWorkflows } from '../checks/workflow';
 import { loadTemplate, renderTemplate } from '../render';
 import { findUnrendered, listFiles, run } from '../repo';
 import { Postgres, postgresUrl, startPostgres } from '@runway/testing';
 
-const root = repoRoot;
-const tools = join(root, '.cache/tools');
-const HELM = process.env.HELM ?? join(tools, 'helm');
-const ACTIONLINT = process.env.ACTIONLINT ?? join(tools, 'actionlint');
+const HELM = helmBinary();
+const ACTIONLINT =
+  process.env.ACTIONLINT ?? join(repoRoot, '.cache/tools/actionlint');
 
 /** The example repository of a template: examples/<template>. */
 export const exampleDir = (template: string) =>
-  join(root, 'examples', template);
+  join(repoRoot, 'examples', template);
 
 /** The entities of a rendered catalog-info.yaml. */
 export function catalogEntities(repo: string): any[] {

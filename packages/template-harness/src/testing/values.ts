@@ -34,3 +34,18 @@ export function serviceParameters(overrides: Record<string, unknown> = {}) {
     ...overrides,
   };
 }
+
+/** The form parameters of web-frontend for the example frontend, calling orders-api. */
+export function webParameters(overrides: Record<string, unknown> = {}) {
+  const { owner, system, repoHost, repoOwner } = partValues();
+  return {
+    name: 'storefront-web',
+    description: 'The online shop in the browser: lists and places orders.',
+    owner,
+    system,
+    backendService: 'component:default/orders-api',
+    canary: true,
+    repoUrl: `${repoHost}?owner=${repoOwner}&repo=storefront-web`,
+    ...overrides,
+  };
+}
