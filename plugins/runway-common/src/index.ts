@@ -1,0 +1,31 @@
+/**
+ * Rules every Runway package shares, without I/O: Kubernetes naming rules as zod schemas,
+ * input errors that name the field and the rule, and retry backoff.
+ *
+ * @packageDocumentation
+ */
+export { backoffDelay, exponentialBackoff } from './backoff';
+export type { BackoffOptions } from './backoff';
+export {
+  DNS1035_LABEL,
+  DNS1123_LABEL,
+  DNS1123_SUBDOMAIN,
+  MAX_DNS1123_LABEL_LENGTH,
+  MAX_DNS1123_SUBDOMAIN_LENGTH,
+  MAX_LABEL_VALUE_LENGTH,
+  dns1035Label,
+  dns1123Label,
+  dns1123Subdomain,
+  labelKeyProblem,
+  labelValue,
+  labels,
+  quantity,
+  quantityValue,
+} from './kubernetesNames';
+export type { NameRuleOptions } from './kubernetesNames';
+export {
+  describeIssue,
+  describeIssues,
+  formatPath,
+  parseInput,
+} from './parseInput';
