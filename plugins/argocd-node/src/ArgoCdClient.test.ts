@@ -12,7 +12,7 @@ import { setupServer } from 'msw/node';
 import { buildApplications, buildAppProject } from './applications';
 import {
   ArgoCdClient,
-  exponentialBackoff,
+  DEFAULT_BACKOFF,
   isRetryableStatus,
 } from './ArgoCdClient';
 import { ArgoCdInstance } from './config';
@@ -358,7 +358,7 @@ describe('ArgoCdClient', () => {
   });
 });
 
-describe('exponentialBackoff', () => {
+describe('the default backoff', () => {
   it.each([
     [1, 500],
     [2, 1000],
@@ -368,7 +368,7 @@ describe('exponentialBackoff', () => {
     [6, 8000],
     [20, 8000],
   ])('retry %i waits %i ms', (retry, ms) => {
-    expect(exponentialBackoff(retry)).toBe(ms);
+    expect(DEFAULT_BACKOFF(retry)).toBe(ms);
   });
 });
 

@@ -7,13 +7,15 @@ import {
   ServiceUnavailableError,
 } from '@backstage/errors';
 import type { LoggerService } from '@backstage/backend-plugin-api';
+import { exponentialBackoff } from '@runway/plugin-runway-common';
 import type { ArgoCdInstance } from './config';
 import { Application, AppProject } from './types';
 
 /** Delay before retry `retry` (1 for the first retry): 0.5 s, 1 s, 2 s, … capped at 8 s. */
-export function exponentialBackoff(retry: number): number {
-  return Math.min(500 * 2 ** (retry - 1), 8000);
-}
+export const DEFAULT_BACKOFF = exponentialBackoff({
+  initialMs: 500,
+  maxMs: 8000,
+});
 
 /** Whether an HTTP status is worth retrying: too many requests and server-side failures. */
 export function isRetryableStatus(status: number): boolean {
@@ -28,7 +30,7 @@ export type ArgoCdClientOptions = {
   fetch?: typeof fetch;
   /** Waits between attempts; injectable for tests. */
   sleep?: (ms: number) => Promise<void>;
-  /** Delay before each retry; default {@link exponentialBackoff}. */
+  /** Delay before each retry (1 for the first retry); default 0.5 s, 1 s, 2 s, … capped at 8 s. */
   backoff?: (retry: number) => number;
   logger?: LoggerService;
 };
@@ -197,7 +199,7 @@ export class ArgoCdClient {
     const { instance, logger } = this.#options;
     const fetchImpl = this.#options.fetch ?? globalThis.fetch;
     const sleep = this.#options.sleep ?? sleepFor;
-    const backoff = this.#options.backoff ?? exponentialBackoff;
+    const backoff = this.#options.backoff ?? DEFAULT_BACKOFF;
 
     const url = new URL(`${instance.url}${path}`);
     for (const [key, value] of Object.entries(options.query ?? {})) {

@@ -27,11 +27,7 @@ export type {
   SyncPolicyInput,
 } from './applications';
 export { diffApplication, mergeForUpdate, omitEmpty } from './compare';
-export {
-  ArgoCdClient,
-  exponentialBackoff,
-  isRetryableStatus,
-} from './ArgoCdClient';
+export { ArgoCdClient } from './ArgoCdClient';
 export type { ArgoCdClientOptions } from './ArgoCdClient';
 export {
   ArgoCdInstances,

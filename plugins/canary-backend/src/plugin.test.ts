@@ -152,7 +152,9 @@ describe('canary backend', () => {
       error: expect.objectContaining({ statusCode: 403 }),
       releases: [],
     });
-    expect(productionEntry.error.message).toContain("Cluster 'production'");
+    expect(productionEntry.error.message).toMatch(
+      /^Kubernetes cluster 'production' at http:\/\/127\.0\.0\.1:\d+ forbids listing and watching \/apis\/[a-z.]+\/v1\/[a-z]+: .+\. The backend service account needs list and watch on this resource$/,
+    );
   });
 
   it('cold cache: one list per kind, label-filtered, then watches', () => {

@@ -85,6 +85,23 @@ describe('ConfigClusterAccess', () => {
         ),
         { logger },
       ),
-    ).toThrow(/x/);
+    ).toThrow(
+      'kubernetes cluster \'x\': authProvider "unknown-provider" has no config associated with it',
+    );
+  });
+
+  it('says which cluster lacks credentials: serviceAccount without a token, outside a pod', async () => {
+    const promise = ConfigClusterAccess.fromConfig(
+      new ConfigReader(
+        kubernetesClustersConfig([
+          { name: 'local', url, authProvider: 'serviceAccount' },
+        ]),
+      ),
+      { logger },
+    ).getKubeConfig('local');
+    await expect(promise).rejects.toThrow(
+      // The rest is the Kubernetes plugin's own error (outside Jest: ENOENT of the token file).
+      "Kubernetes cluster 'local': no credentials for authProvider 'serviceAccount': ",
+    );
   });
 });

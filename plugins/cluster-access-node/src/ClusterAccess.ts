@@ -5,6 +5,7 @@ import {
   AnonymousStrategy,
   AwsIamStrategy,
   DispatchStrategy,
+  ServiceAccountStrategy,
 } from '@backstage/plugin-kubernetes-backend';
 import {
   AuthenticationStrategy,
@@ -12,8 +13,7 @@ import {
   KubernetesCredential,
 } from '@backstage/plugin-kubernetes-node';
 import { KubeConfig } from '@kubernetes/client-node';
-import { readFile } from 'node:fs/promises';
-import { readClusterDetails } from './clusters';
+import { AUTH_PROVIDER_ANNOTATION, readClusterDetails } from './clusters';
 
 /** A configured cluster, without its credentials. */
 export type ClusterInfo = { name: string; title?: string; url: string };
@@ -67,26 +67,21 @@ export function buildKubeConfig(
   return kc;
 }
 
-/** Where a pod's service account token is mounted. */
-export const IN_CLUSTER_TOKEN_FILE =
-  '/var/run/secrets/kubernetes.io/serviceaccount/token';
-
 /**
- * `authProvider: serviceAccount`: the cluster's `serviceAccountToken`, else the token of
- * the pod the backend runs in (read on every call, so a rotated token is picked up).
+ * `authProvider: serviceAccount`: the cluster's `serviceAccountToken`, else the Kubernetes
+ * plugin's `ServiceAccountStrategy`, which reads the token mounted in the backend's pod on
+ * every call. The configured token is answered here because the upstream strategy loads
+ * `@kubernetes/client-node` with a dynamic `import()` first, on every call, which Jest's
+ * CommonJS sandbox cannot run: every test reaching a cluster through ConfigClusterAccess
+ * would fail.
  */
-export class ServiceAccountTokenStrategy implements AuthenticationStrategy {
-  constructor(private readonly tokenFile = IN_CLUSTER_TOKEN_FILE) {}
+class ConfiguredOrPodTokenStrategy implements AuthenticationStrategy {
+  readonly #pod = new ServiceAccountStrategy();
 
   async getCredential(cluster: ClusterDetails): Promise<KubernetesCredential> {
-    const token =
-      cluster.authMetadata.serviceAccountToken ??
-      (await readFile(this.tokenFile, 'utf8').catch(() => {
-        throw new Error(
-          `Kubernetes cluster '${cluster.name}': no serviceAccountToken configured and no in-cluster token at ${this.tokenFile}`,
-        );
-      }));
-    return { type: 'bearer token', token: token.trim() };
+    const token = cluster.authMetadata.serviceAccountToken;
+    if (token) return { type: 'bearer token', token };
+    return this.#pod.getCredential(cluster);
   }
 
   validateCluster(): Error[] {
@@ -98,11 +93,15 @@ export class ServiceAccountTokenStrategy implements AuthenticationStrategy {
   }
 }
 
-/** The auth providers the backend can use on its own (no end-user token needed). */
+/**
+ * The auth providers the backend can use on its own (no end-user token needed):
+ * `serviceAccount` (the cluster's `serviceAccountToken`, else the pod's token), and the
+ * Kubernetes plugin's `AwsIamStrategy` (`aws`) and `AnonymousStrategy` (`localKubectlProxy`).
+ */
 export function defaultAuthStrategy(config: Config): AuthenticationStrategy {
   return new DispatchStrategy({
     authStrategyMap: {
-      serviceAccount: new ServiceAccountTokenStrategy(),
+      serviceAccount: new ConfiguredOrPodTokenStrategy(),
       aws: new AwsIamStrategy({ config }),
       localKubectlProxy: new AnonymousStrategy(),
     },
@@ -152,7 +151,17 @@ export class ConfigClusterAccess implements ClusterAccess {
         }`,
       );
     }
-    const credential = await this.authStrategy.getCredential(cluster, {});
+    let credential: KubernetesCredential;
+    try {
+      credential = await this.authStrategy.getCredential(cluster, {});
+    } catch (error) {
+      // e.g. authProvider serviceAccount without serviceAccountToken outside a pod (no token file)
+      throw new Error(
+        `Kubernetes cluster '${name}': no credentials for authProvider '${
+          cluster.authMetadata[AUTH_PROVIDER_ANNOTATION]
+        }': ${(error as Error)?.message ?? error}`,
+      );
+    }
     return buildKubeConfig(cluster, credential);
   }
 }

@@ -7,10 +7,18 @@
 export { readClusterDetails, AUTH_PROVIDER_ANNOTATION } from './clusters';
 export {
   ConfigClusterAccess,
-  ServiceAccountTokenStrategy,
-  IN_CLUSTER_TOKEN_FILE,
   buildKubeConfig,
   defaultAuthStrategy,
 } from './ClusterAccess';
 export type { ClusterAccess, ClusterInfo } from './ClusterAccess';
 export { clusterAccessServiceRef } from './service';
+export {
+  describeKubernetesError,
+  displayUrl,
+  kubernetesStatusCode,
+  kubernetesStatusOf,
+} from './kubernetesErrors';
+export type {
+  KubernetesErrorContext,
+  KubernetesStatus,
+} from './kubernetesErrors';

@@ -5,5 +5,5 @@
  */
 export { scaffolderModuleCnpg as default } from './module';
 export { createDatabaseAction, ACTION_ID } from './actions/createDatabase';
-export { FIELD_MANAGER } from './lib/kubernetes';
+export { FIELD_MANAGER } from './lib/objects';
 export { REQUIRED_PERMISSIONS } from './lib/permissions';

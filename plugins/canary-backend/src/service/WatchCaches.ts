@@ -1,5 +1,11 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
-import { ClusterAccess } from '@runway/plugin-cluster-access-node';
+import {
+  ClusterAccess,
+  describeKubernetesError,
+  displayUrl,
+  kubernetesStatusCode,
+} from '@runway/plugin-cluster-access-node';
+import { backoffDelay } from '@runway/plugin-runway-common';
 import {
   CustomObjectsApi,
   Informer,
@@ -56,28 +62,23 @@ const cacheKey = (
     selector.labelSelector,
   ]);
 
-function toReadError(cluster: string, error: any): ClusterReadError {
+function toReadError(
+  entry: Entry,
+  server: string,
+  error: unknown,
+): ClusterReadError {
   if (error instanceof ClusterReadError) return error;
-  const statusCode: number | undefined =
-    typeof error?.code === 'number' ? error.code : error?.statusCode;
-  const reason =
-    (typeof error?.body === 'object' && error.body?.message) ||
-    (typeof error?.body === 'string' && error.body.startsWith('{')
-      ? JSON.parse(error.body).message
-      : undefined) ||
-    (statusCode
-      ? String(error?.message ?? '').split('\n')[0]
-      : error?.message) ||
-    String(error);
-  const hints: Record<number, string> = {
-    401: ' (the backend credentials for this cluster were rejected)',
-    403: ' (the backend service account may not list or watch this resource)',
-  };
-  const hint = (statusCode && hints[statusCode]) || '';
-  return new ClusterReadError(
-    `Cluster '${cluster}': ${reason}${hint}`,
-    statusCode,
-  );
+  const { message } = describeKubernetesError(error, {
+    cluster: entry.cluster,
+    server,
+    doing: `listing and watching ${resourcePath(
+      entry.resource,
+      entry.namespace,
+    )}`,
+    forbiddenHint:
+      'The backend service account needs list and watch on this resource',
+  });
+  return new ClusterReadError(message, kubernetesStatusCode(error));
 }
 
 /**
@@ -188,7 +189,9 @@ export class WatchCaches {
             () =>
               reject(
                 new ClusterReadError(
-                  `Cluster '${cluster}': no answer from the API server within ${
+                  `Kubernetes cluster '${cluster}' at ${this.serverOf(
+                    cluster,
+                  )}: no answer from the API server within ${
                     this.coldStartTimeoutMs / 1000
                   } s`,
                   504,
@@ -205,9 +208,8 @@ export class WatchCaches {
       entry.informer = informer;
       entry.error = undefined;
       entry.failures = 0;
-    } catch (err: any) {
-      const statusCode = err?.code ?? err?.statusCode;
-      if (resource.optional && statusCode === 404) {
+    } catch (err) {
+      if (resource.optional && kubernetesStatusCode(err) === 404) {
         // The CRD is not installed in this cluster: no objects of it.
         entry.absentUntil = Date.now() + this.absentTtlMs;
         entry.error = undefined;
@@ -219,13 +221,24 @@ export class WatchCaches {
     }
   }
 
+  /** The cluster's API server, as messages show it. */
+  private serverOf(cluster: string): string {
+    return displayUrl(
+      this.options.clusterAccess.listClusters().find(c => c.name === cluster)
+        ?.url,
+    );
+  }
+
   private fail(entry: Entry, err: unknown) {
-    entry.error = toReadError(entry.cluster, err);
+    entry.error = toReadError(entry, this.serverOf(entry.cluster), err);
     entry.failures += 1;
     const informer = entry.informer;
     entry.informer = undefined;
     informer?.stop().catch(() => {});
-    const delay = this.retryDelayMs * 2 ** Math.min(entry.failures - 1, 4);
+    const delay = backoffDelay(entry.failures, {
+      initialMs: this.retryDelayMs,
+      maxMs: this.retryDelayMs * 16,
+    });
     this.options.logger.warn(
       `${entry.error.message}; watching ${resourcePath(
         entry.resource,

@@ -13,7 +13,8 @@ import {
 } from '@runway/plugin-cluster-access-node/testUtils';
 import { freePort } from '@runway/testing';
 import { CreateDatabaseInput, planDatabase } from '../lib/inputs';
-import { ClusterNotReadyError, FIELD_MANAGER } from '../lib/kubernetes';
+import { ClusterNotReadyError } from '../lib/clusterErrors';
+import { FIELD_MANAGER } from '../lib/objects';
 import { buildManifests } from '../lib/manifests';
 import { grantKey, requiredGrants, sortGrants } from '../lib/permissions';
 import { HEALTHY_PHASE } from '../lib/readiness';

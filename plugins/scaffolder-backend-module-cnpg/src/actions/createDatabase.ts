@@ -1,6 +1,6 @@
 import { NotFoundError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
-import { ClusterAccess } from '@runway/plugin-cluster-access-node';
+import { ClusterAccess, displayUrl } from '@runway/plugin-cluster-access-node';
 import { stringify } from 'yaml';
 import {
   clusterNameOf,
@@ -13,13 +13,9 @@ import {
   MAX_WAIT_TIMEOUT_SECONDS,
   planDatabase,
 } from '../lib/inputs';
-import {
-  CnpgClusterClient,
-  describeKubernetesError,
-  describeObject,
-  displayUrl,
-  KubeObject,
-} from '../lib/kubernetes';
+import { describeCnpgError } from '../lib/clusterErrors';
+import { CnpgClusterClient } from '../lib/CnpgClusterClient';
+import { describeObject, KubeObject } from '../lib/objects';
 import { buildManifests, Manifest } from '../lib/manifests';
 import { describeReadiness } from '../lib/readiness';
 import { examples } from './createDatabase.examples';
@@ -432,7 +428,7 @@ export function createDatabaseAction(options: {
       const info = clusterAccess
         .listClusters()
         .find(c => c.name === target.kubernetesCluster);
-      throw describeKubernetesError(error, {
+      throw describeCnpgError(error, {
         cluster: target.kubernetesCluster,
         server: displayUrl(info?.url),
         doing: 'getting credentials',
