@@ -1,6 +1,6 @@
 import { test as base } from '@playwright/test';
 import { FakeKubernetesApi } from '@runway/plugin-cluster-access-node/testUtils';
-import { canaryService } from '../plugins/canary-backend/src/testing/fixtures';
+import { canaryService } from '../plugins/canary-backend/src/__testUtils__/fixtures';
 import { argoApplication, FakeArgoCd } from './support/argocd';
 import {
   ARGOCD_TOKEN,

@@ -23,8 +23,8 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import { helmBinary, renderChart } from './checks/manifests';
 import { renderStep, renderTemplate, TemplateContext } from './render';
-import { catalogEntities } from './testing/sharedChecks';
-import { partValues, serviceParameters, webParameters } from './testing/values';
+import { catalogEntities } from './__testUtils__/sharedChecks';
+import { partValues, serviceParameters, webParameters } from './__testUtils__/values';
 
 const HELM = helmBinary();
 

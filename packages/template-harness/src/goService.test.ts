@@ -1,6 +1,6 @@
 import { checkGoModule } from './checks/go';
-import { describeServiceTemplate } from './testing/sharedChecks';
-import { serviceParameters } from './testing/values';
+import { describeServiceTemplate } from './__testUtils__/sharedChecks';
+import { serviceParameters } from './__testUtils__/values';
 
 jest.setTimeout(20 * 60_000);
 

@@ -1,6 +1,6 @@
 import { checkNodeProject } from './checks/node';
-import { describeServiceTemplate } from './testing/sharedChecks';
-import { serviceParameters } from './testing/values';
+import { describeServiceTemplate } from './__testUtils__/sharedChecks';
+import { serviceParameters } from './__testUtils__/values';
 
 jest.setTimeout(20 * 60_000);
 

@@ -12,8 +12,8 @@ import {
   itHasValidSharedParts,
   itMatchesTheExample,
   stepActions,
-} from './testing/sharedChecks';
-import { webParameters } from './testing/values';
+} from './__testUtils__/sharedChecks';
+import { webParameters } from './__testUtils__/values';
 
 jest.setTimeout(20 * 60_000);
 

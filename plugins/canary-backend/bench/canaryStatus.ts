@@ -16,7 +16,7 @@ import {
 import { performance } from 'node:perf_hooks';
 import { CanaryStatusService } from '../src/service/CanaryStatusService';
 import { WatchCaches } from '../src/service/WatchCaches';
-import { canaryService } from '../src/testing/fixtures';
+import { canaryService } from '../src/__testUtils__/fixtures';
 
 const services = Number(process.argv[2] ?? 200);
 const views = Number(process.argv[3] ?? 2000);

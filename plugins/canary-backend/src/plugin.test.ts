@@ -11,7 +11,7 @@ import {
 } from '@runway/plugin-cluster-access-node/testUtils';
 import request from 'supertest';
 import { canaryPlugin } from './plugin';
-import { canaryService } from './testing/fixtures';
+import { canaryService } from './__testUtils__/fixtures';
 
 const ordersApi: Entity = {
   apiVersion: 'backstage.io/v1alpha1',

@@ -1,5 +1,5 @@
 import { isCanaryAvailable } from './annotations';
-import { makeEntity } from './testing/fixtures';
+import { makeEntity } from './__testUtils__/fixtures';
 
 describe('isCanaryAvailable', () => {
   it('is true with backstage.io/kubernetes-id', () => {

@@ -9,7 +9,7 @@ import {
   lintChart,
   renderChart,
 } from './manifests';
-import { partValues } from '../testing/values';
+import { partValues } from '../__testUtils__/values';
 
 const id = { 'backstage.io/kubernetes-id': 'orders-api' };
 const selector = {

@@ -14,7 +14,7 @@ import {
   checkWorkflowText,
   defaultActionlint,
 } from './workflow';
-import { partValues } from '../testing/values';
+import { partValues } from '../__testUtils__/values';
 
 const SHA = '3d3c42e5aac5ba805825da76410c181273ba90b1';
 const CHECKOUT = `actions/checkout@${SHA} # v7.0.1`;

@@ -243,7 +243,7 @@ export class WatchCaches {
       `${entry.error.message}; watching ${resourcePath(
         entry.resource,
         entry.namespace,
-      )} again in ${Math.round(delay / 1000)} s`,
+      )} again in ${delay} ms`,
     );
     clearTimeout(entry.retryTimer);
     entry.retryTimer = setTimeout(() => {

@@ -15,7 +15,7 @@ import {
   makeEntity,
   oneCluster,
   progressingRelease,
-} from '../testing/fixtures';
+} from '../__testUtils__/fixtures';
 import canaryFrontendPlugin from '../alpha';
 import { canaryApiExtension, entityCanaryContent } from './extensions';
 

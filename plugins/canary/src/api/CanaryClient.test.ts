@@ -3,7 +3,7 @@ import { http, HttpResponse } from 'msw';
 import { ResponseError } from '@backstage/errors';
 import { registerMswTestHooks } from '@backstage/test-utils';
 import { CanaryClient } from './CanaryClient';
-import { oneCluster, progressingRelease } from '../testing/fixtures';
+import { oneCluster, progressingRelease } from '../__testUtils__/fixtures';
 
 const baseUrl = 'http://localhost:7007/api/canary';
 

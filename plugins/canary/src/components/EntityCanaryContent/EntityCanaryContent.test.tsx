@@ -16,7 +16,7 @@ import {
   progressingRelease,
   promotedRelease,
   stableRelease,
-} from '../../testing/fixtures';
+} from '../../__testUtils__/fixtures';
 import { EntityCanaryContent } from './EntityCanaryContent';
 
 function fakeApi(impl: CanaryApi['getStatus']): jest.Mocked<CanaryApi> {
