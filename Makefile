@@ -20,7 +20,7 @@ YARN := node $(CURDIR)/$(firstword $(wildcard .yarn/releases/yarn-*.cjs))
 INSTALL_STAMP := node_modules/.yarn-state.yml
 WORKSPACE_MANIFESTS := package.json yarn.lock $(wildcard packages/*/package.json plugins/*/package.json)
 
-.PHONY: help install start build versions config lint typecheck prettier unit templates examples e2e test clean
+.PHONY: help install start build versions config lint typecheck prettier control-plane unit templates examples e2e test clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -54,10 +54,13 @@ typecheck: install ## Full TypeScript check
 prettier: install ## Formatting check
 	$(YARN) prettier:check
 
-unit: install ## Unit and module tests (Jest)
+control-plane: ## Build the test control plane (etcd, kube-apiserver, …) from the Go module proxy, once per machine
+	scripts/ensure-control-plane.sh --times >/dev/null
+
+unit: install control-plane ## Unit and module tests (Jest)
 	CI=true $(YARN) test:all
 
-templates: install ## Render every template's parameter matrix and verify the generated repos
+templates: install control-plane ## Render every template's parameter matrix and verify the generated repos
 	scripts/ensure-test-tools.sh
 	scripts/ensure-template-tools.sh >/dev/null
 	cd packages/template-harness && CI=true $(YARN) harness
