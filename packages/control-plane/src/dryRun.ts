@@ -117,7 +117,15 @@ export async function dryRunObjects(
     return body?.message ?? `${status} ${JSON.stringify(body)}`;
   };
 
-  // Pods may only name ServiceAccounts that exist: create those for real first.
+  // Pods may only name ServiceAccounts that exist: create those for real first, and the
+  // namespace's `default` one (the controller-manager's job in a full cluster).
+  await plane.apply([
+    {
+      apiVersion: 'v1',
+      kind: 'ServiceAccount',
+      metadata: { name: 'default', namespace: options.namespace },
+    },
+  ]);
   for (const { object, path } of prepared) {
     if (object.kind !== 'ServiceAccount') continue;
     const problem = await create(object, path, false);
@@ -126,7 +134,11 @@ export async function dryRunObjects(
   for (const { object, path } of prepared) {
     if (object.kind !== 'ServiceAccount') {
       const problem = await create(object, path, true);
-      if (problem) problems.push(`${nameOf(object)}: ${problem}`);
+      if (problem) {
+        // Its pods would say the same again: one refusal per object.
+        problems.push(`${nameOf(object)}: ${problem}`);
+        continue;
+      }
     }
     const pod = podOfTemplate(object);
     if (pod) {

@@ -24,7 +24,11 @@ import { parse } from 'yaml';
 import { helmBinary, renderChart } from './checks/manifests';
 import { renderStep, renderTemplate, TemplateContext } from './render';
 import { catalogEntities } from './__testUtils__/sharedChecks';
-import { partValues, serviceParameters, webParameters } from './__testUtils__/values';
+import {
+  partValues,
+  serviceParameters,
+  webParameters,
+} from './__testUtils__/values';
 
 const HELM = helmBinary();
 

@@ -10,6 +10,7 @@ import {
   describeNameRules,
   fetchedParts,
   itHasValidSharedParts,
+  useChartServer,
   itMatchesTheExample,
   stepActions,
 } from './__testUtils__/sharedChecks';
@@ -65,6 +66,7 @@ describe('web-frontend form and steps', () => {
 });
 
 describe('web-frontend rendered repository', () => {
+  const server = useChartServer();
   const work = mkdtempSync(join(tmpdir(), 'runway-web-frontend-'));
 
   afterAll(() => {
@@ -85,7 +87,7 @@ describe('web-frontend rendered repository', () => {
       });
 
       // The VirtualService always exists: it routes /api to the backend.
-      itHasValidSharedParts(() => repo, { virtualService: true });
+      itHasValidSharedParts(() => repo, { virtualService: true }, server);
 
       // The application's files do not depend on `canary`: build and test them once.
       if (variant.canary) {

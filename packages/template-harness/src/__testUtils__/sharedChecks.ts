@@ -11,6 +11,8 @@ import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
+import { ControlPlane } from '@runway/control-plane';
+import { dryRunChart, startChartServer } from '../checks/apiServer';
 import { checkDockerfile } from '../checks/dockerfile';
 import {
   checkManifests,
@@ -70,16 +72,35 @@ export function describeNameRules(template: string) {
   });
 }
 
+/**
+ * A real API server for the charts of this describe block (started before its tests, stopped
+ * after them): call once at the top of a template's suite.
+ */
+export function useChartServer(): () => ControlPlane {
+  let plane: ControlPlane | undefined;
+  beforeAll(async () => {
+    plane = await startChartServer();
+  }, 180_000);
+  afterAll(() => plane?.stop());
+  return () => {
+    if (!plane) throw new Error('the chart server has not started');
+    return plane;
+  };
+}
+
+let dryRuns = 0;
+
 /** The chart, workflow, Dockerfile and template-syntax checks of one rendered repository. */
 export function itHasValidSharedParts(
   repo: () => string,
   expected: { virtualService: boolean },
+  server: () => ControlPlane,
 ) {
   it('leaves nothing unrendered', () => {
     expect(findUnrendered(repo())).toEqual([]);
   });
 
-  it('has a chart that lints, renders and validates for every environment', async () => {
+  it('has a chart that lints, renders, validates and that a real API server accepts for every environment', async () => {
     const chart = join(repo(), 'chart');
     await run(HELM, ['lint', '--strict', chart], { cwd: repo() });
     for (const values of ['values-staging.yaml', 'values-production.yaml']) {
@@ -88,6 +109,13 @@ export function itHasValidSharedParts(
         values,
         problems: [],
       });
+      // Each render in a namespace of its own: only its ServiceAccounts are stored.
+      dryRuns += 1;
+      const namespace = `harness-${dryRuns}`;
+      expect({
+        values,
+        refused: await dryRunChart(server(), objects, namespace),
+      }).toEqual({ values, refused: [] });
       const kinds = objects.map((o: any) => o.kind);
       expect(kinds.includes('VirtualService')).toBe(expected.virtualService);
     }
@@ -224,6 +252,7 @@ export function describeServiceTemplate(options: {
   });
 
   describe(`${template} rendered repository`, () => {
+    const server = useChartServer();
     let postgres: Postgres;
     const work = mkdtempSync(join(tmpdir(), `runway-${template}-`));
 
@@ -256,7 +285,11 @@ export function describeServiceTemplate(options: {
       });
 
       // Before the language check, which writes build output into the repository.
-      itHasValidSharedParts(() => repo, { virtualService: variant.canary });
+      itHasValidSharedParts(
+        () => repo,
+        { virtualService: variant.canary },
+        server,
+      );
 
       if (languageCheck.onlyFor?.(variant) ?? true) {
         // eslint-disable-next-line jest/valid-title -- the title is the check's own

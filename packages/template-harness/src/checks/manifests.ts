@@ -4,13 +4,8 @@
  * (canary routing, Pod Security "restricted", Backstage labels).
  */
 import { resolvePackagePath } from '@backstage/backend-plugin-api';
-import { ErrorObject } from 'ajv';
-import {
-  crdSchemasDir,
-  formatError,
-  validateCustomResource,
-} from '@runway/testing';
-import { execFile, execFileSync } from 'node:child_process';
+import { crdSchemasDir, validateCustomResource } from '@runway/testing';
+import { execFile } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { promisify } from 'node:util';
@@ -31,7 +26,7 @@ export type K8sObject = {
   [key: string]: unknown;
 };
 
-/** The harness package (its node_modules resolve kubernetes-models). */
+/** The harness package. */
 const packageDir = resolvePackagePath('@runway/template-harness');
 
 /** The root of this monorepo. */
@@ -167,9 +162,9 @@ function splitApiVersion(apiVersion: string): {
 // ------------------------------------------------------------------ schemas
 
 /**
- * Strict schema validation. Custom resources are validated with ajv against the CRD
- * schemas; built-in kinds with kubernetes-models' validators, made strict (see
- * BUILTIN_VALIDATOR).
+ * Strict JSON-schema validation of custom resources against the CRD schemas: the fast first
+ * layer. Built-in kinds, and every object's metadata, are judged by a real API server
+ * (./apiServer: server-side dry-run with strict field validation).
  */
 export function validateSchemas(
   objects: K8sObject[],
@@ -177,12 +172,6 @@ export function validateSchemas(
 ): string[] {
   const schemasDir = options.schemasDir ?? crdSchemasDir();
   const problems: string[] = [];
-  const builtin: {
-    schema: string;
-    object: unknown;
-    prefix: string;
-  }[] = [];
-
   for (const object of objects) {
     const where = nameOf(object);
     if (!object.apiVersion || !object.kind) {
@@ -190,160 +179,23 @@ export function validateSchemas(
       continue;
     }
     const { group, version } = splitApiVersion(object.apiVersion);
+    if (!group.includes('.') || group.endsWith('.k8s.io')) continue;
     const crdFile = resolve(
       schemasDir,
       group,
       `${object.kind.toLowerCase()}_${version}.json`,
     );
-    if (group.includes('.') && !group.endsWith('.k8s.io')) {
-      if (!existsSync(crdFile)) {
-        problems.push(
-          `${where}: no schema for ${object.apiVersion} ${object.kind} (${crdFile})`,
-        );
-        continue;
-      }
+    if (!existsSync(crdFile)) {
       problems.push(
-        ...validateCustomResource(object, crdFile).map(p => `${where}: ${p}`),
+        `${where}: no schema for ${object.apiVersion} ${object.kind} (${crdFile})`,
       );
-      // CRD schemas leave metadata out; check it as ObjectMeta, the way every built-in
-      // kind's validator does.
-      builtin.push({
-        schema: 'IoK8sApiCoreV1ConfigMap',
-        object: {
-          apiVersion: 'v1',
-          kind: 'ConfigMap',
-          metadata: object.metadata ?? {},
-        },
-        prefix: where,
-      });
       continue;
     }
-    const groupName = group === '' ? 'core' : group.split('.')[0];
-    builtin.push({
-      schema: `IoK8sApi${pascal(groupName)}${pascal(version)}${object.kind}`,
-      object,
-      prefix: where,
-    });
+    problems.push(
+      ...validateCustomResource(object, crdFile).map(p => `${where}: ${p}`),
+    );
   }
-
-  const results = runBuiltinValidators(
-    builtin.map(({ schema, object }) => ({ schema, object })),
-  );
-  builtin.forEach(({ schema, object, prefix }, i) => {
-    const result = results[i];
-    if (result.missing) {
-      const { apiVersion, kind } = object as K8sObject;
-      problems.push(
-        `${prefix}: no kubernetes-models schema for ${apiVersion} ${kind} (${schema})`,
-      );
-      return;
-    }
-    for (const error of result.errors)
-      problems.push(`${prefix}: ${formatError(error)}`);
-    for (const path of result.unknown)
-      problems.push(`${prefix}: unknown field ${path}`);
-  });
   return problems;
-}
-
-function pascal(word: string): string {
-  return word.charAt(0).toUpperCase() + word.slice(1);
-}
-
-type BuiltinResult = {
-  missing?: boolean;
-  errors: Partial<ErrorObject>[];
-  unknown: string[];
-};
-
-/*
- * kubernetes-models ships its schemas only as ajv standalone code, compiled without
- * `additionalProperties: false`: out of the box it accepts unknown fields. Each object
- * is therefore validated through a Proxy that records which properties the validator
- * reads: it reads every property its schema declares (`data.spec`, …) and enumerates
- * the keys of maps (labels, data). A key the validator never read, in an object it did
- * look into, is not in the schema: an unknown field. Objects it never looks into
- * (schema-less `type: object` values) are left alone.
- *
- * The package is ESM-only (`import` exports), which Jest's CommonJS runtime cannot
- * load, so this runs in a child Node process.
- */
-const BUILTIN_VALIDATOR = `
-import { readFileSync } from 'node:fs';
-
-function track(root) {
-  const seen = new WeakMap();
-  const proxies = new WeakMap();
-  const wrap = value => {
-    if (value === null || typeof value !== 'object') return value;
-    if (proxies.has(value)) return proxies.get(value);
-    const record = { read: new Set(), enumerated: false };
-    seen.set(value, record);
-    const proxy = new Proxy(value, {
-      get(target, key, receiver) {
-        if (typeof key === 'string') record.read.add(key);
-        return wrap(Reflect.get(target, key, receiver));
-      },
-      has(target, key) {
-        if (typeof key === 'string') record.read.add(key);
-        return Reflect.has(target, key);
-      },
-      ownKeys(target) {
-        record.enumerated = true;
-        return Reflect.ownKeys(target);
-      },
-    });
-    proxies.set(value, proxy);
-    return proxy;
-  };
-  return { proxy: wrap(root), seen };
-}
-
-function unknownFields(value, seen, path = '') {
-  if (Array.isArray(value)) {
-    return value.flatMap((item, i) => unknownFields(item, seen, path + '/' + i));
-  }
-  if (value === null || typeof value !== 'object') return [];
-  const record = seen.get(value);
-  const checked = record && !record.enumerated && record.read.size > 0;
-  return Object.entries(value).flatMap(([key, child]) => [
-    ...(checked && !record.read.has(key) ? [path + '/' + key] : []),
-    ...unknownFields(child, seen, path + '/' + key),
-  ]);
-}
-
-const results = [];
-for (const { schema, object } of JSON.parse(readFileSync(0, 'utf8'))) {
-  let validate;
-  try {
-    ({ validate } = await import('kubernetes-models/_schemas/' + schema));
-  } catch {
-    results.push({ missing: true, errors: [], unknown: [] });
-    continue;
-  }
-  const { proxy, seen } = track(object);
-  validate(proxy);
-  results.push({ errors: validate.errors ?? [], unknown: unknownFields(object, seen) });
-}
-process.stdout.write(JSON.stringify(results));
-`;
-
-function runBuiltinValidators(
-  items: { schema: string; object: unknown }[],
-): BuiltinResult[] {
-  if (items.length === 0) return [];
-  const { NODE_OPTIONS: _ignored, ...env } = process.env;
-  const stdout = execFileSync(
-    process.execPath,
-    ['--input-type=module', '--eval', BUILTIN_VALIDATOR],
-    {
-      cwd: packageDir,
-      env,
-      input: JSON.stringify(items),
-      maxBuffer: 64 * 1024 * 1024,
-    },
-  );
-  return JSON.parse(stdout.toString('utf8'));
 }
 
 // ------------------------------------------------------------------ semantics
