@@ -1,13 +1,8 @@
 import { test as base } from '@playwright/test';
-import { FakeKubernetesApi } from '@runway/plugin-cluster-access-node/testUtils';
+import { ControlPlane, startControlPlane } from '@runway/control-plane';
 import { canaryService } from '../plugins/canary-backend/src/__testUtils__/fixtures';
 import { argoApplication, FakeArgoCd } from './support/argocd';
-import {
-  ARGOCD_TOKEN,
-  Backend,
-  KUBERNETES_TOKEN,
-  startBackend,
-} from './support/backend';
+import { ARGOCD_TOKEN, Backend, startBackend } from './support/backend';
 import { Postgres, startPostgres } from '@runway/testing';
 
 export type DatabaseMode = 'sqlite' | 'postgres';
@@ -16,8 +11,11 @@ type WorkerFixtures = {
   /** Which database the backend runs on: set per Playwright project. */
   database: DatabaseMode;
   postgres: Postgres | undefined;
-  /** The cluster `staging`: orders-api mid-canary, 80/20 between 1.4.0 and 1.5.0. */
-  kubernetes: FakeKubernetesApi;
+  /**
+   * The cluster `staging`, a real API server (kwok runs the pods): orders-api mid-canary,
+   * 80/20 between 1.4.0 and 1.5.0, every pod Ready.
+   */
+  kubernetes: { plane: ControlPlane; token: string };
   /**
    * The Argo CD instance `main`: orders-api's production Application synced and
    * healthy, its staging Application out of sync and progressing.
@@ -46,10 +44,13 @@ export const test = base.extend<{}, WorkerFixtures>({
   ],
   kubernetes: [
     async ({}, use) => {
-      const api = new FakeKubernetesApi({ token: KUBERNETES_TOKEN });
-      await api.start();
-      api.apply(
-        ...canaryService({
+      const plane = await startControlPlane({
+        crds: ['istio', 'argo-rollouts'],
+        workloads: true,
+      });
+      await plane.createNamespace('orders-api');
+      await plane.apply(
+        canaryService({
           id: 'orders-api',
           namespace: 'orders-api',
           stableWeight: 80,
@@ -58,10 +59,21 @@ export const test = base.extend<{}, WorkerFixtures>({
           canaryVersion: '1.5.0',
         }),
       );
-      await use(api);
-      await api.stop();
+      await waitForReadyDeployments(plane, 'orders-api', 2);
+      // The backend's identity may only read, as a platform team would grant it.
+      const token = await plane.serviceAccountToken('backstage', 'backstage', {
+        rules: [
+          {
+            apiGroups: ['*'],
+            resources: ['*'],
+            verbs: ['get', 'list', 'watch'],
+          },
+        ],
+      });
+      await use({ plane, token });
+      await plane.stop();
     },
-    { scope: 'worker' },
+    { scope: 'worker', timeout: 120_000 },
   ],
   argocd: [
     async ({}, use) => {
@@ -94,7 +106,11 @@ export const test = base.extend<{}, WorkerFixtures>({
     async ({ postgres, kubernetes, argocd }, use) => {
       const backend = await startBackend({
         database: postgres,
-        kubernetesUrl: kubernetes.url,
+        kubernetes: {
+          url: kubernetes.plane.url,
+          caData: kubernetes.plane.caData,
+          token: kubernetes.token,
+        },
         argocdUrl: argocd.url,
       });
       await use(backend);
@@ -104,5 +120,27 @@ export const test = base.extend<{}, WorkerFixtures>({
   ],
   baseURL: async ({ backend }, use) => use(backend.baseURL),
 });
+
+/** Waits until `count` Deployments of a namespace have all their replicas Ready. */
+async function waitForReadyDeployments(
+  plane: ControlPlane,
+  namespace: string,
+  count: number,
+) {
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    const list = await plane.getObject(
+      `/apis/apps/v1/namespaces/${namespace}/deployments`,
+    );
+    const ready = (list?.items ?? []).filter(
+      (d: any) => (d.status?.readyReplicas ?? 0) === (d.spec?.replicas ?? 1),
+    );
+    if (ready.length === count) return;
+    if (Date.now() > deadline) {
+      throw new Error(`Deployments in ${namespace} not Ready after 60 s`);
+    }
+    await new Promise(r => setTimeout(r, 250));
+  }
+}
 
 export { expect } from '@playwright/test';

@@ -7,8 +7,6 @@ import { kubernetesClustersConfig } from '@runway/plugin-cluster-access-node/tes
 import { freePort, PostgresConnection } from '@runway/testing';
 
 export const repoRoot = resolve(__dirname, '../..');
-/** The token the backend presents to the fake Kubernetes API. */
-export const KUBERNETES_TOKEN = 'e2e-backend-token';
 /** The API token of the Argo CD instance `main` the backend reads (the fake Argo CD's). */
 export const ARGOCD_TOKEN = 'e2e-argocd-token';
 const backendDir = join(repoRoot, 'packages/backend');
@@ -30,8 +28,11 @@ export type Backend = {
  */
 export async function startBackend(options: {
   database?: PostgresConnection;
-  /** A Kubernetes API server the backend's plugins read as cluster `staging`. */
-  kubernetesUrl?: string;
+  /**
+   * A Kubernetes API server the backend's plugins read as cluster `staging`, with the token
+   * of the identity the backend uses there.
+   */
+  kubernetes?: { url: string; caData: string; token: string };
   /** An Argo CD API server, the instance `main`, with the token ARGOCD_TOKEN. */
   argocdUrl?: string;
 }): Promise<Backend> {
@@ -65,15 +66,14 @@ export async function startBackend(options: {
       auth: {
         providers: { guest: { dangerouslyAllowOutsideDevelopment: true } },
       },
-      ...(options.kubernetesUrl &&
+      ...(options.kubernetes &&
         kubernetesClustersConfig([
           {
             name: 'staging',
-            url: options.kubernetesUrl,
+            url: options.kubernetes.url,
             authProvider: 'serviceAccount',
-            serviceAccountToken: KUBERNETES_TOKEN,
-            // the fake API server speaks plain http
-            skipTLSVerify: true,
+            serviceAccountToken: options.kubernetes.token,
+            caData: Buffer.from(options.kubernetes.caData).toString('base64'),
           },
         ])),
       ...(options.argocdUrl && argocdInstanceConfig(options.argocdUrl)),

@@ -19,6 +19,14 @@ import { ManagedProcess, startProcess, waitFor } from './process';
 import { startWorkloads } from './workloads';
 import { resourcePathOf } from './discovery';
 
+/** An object to apply: any Kubernetes object, typed or plain JSON. */
+export type ApplyObject = {
+  apiVersion?: string;
+  kind?: string;
+  metadata?: { name?: string; namespace?: string; [key: string]: unknown };
+  [key: string]: unknown;
+};
+
 /** An RBAC PolicyRule, as in a Role or ClusterRole. */
 export type PolicyRule = {
   apiGroups?: string[];
@@ -70,7 +78,7 @@ export type ControlPlane = {
   /** A KubeConfig with the admin token, or with another token. */
   kubeConfig(token?: string): KubeConfig;
   /** Create or update objects (server-side apply, field manager `runway-test`, forced). */
-  apply(objects: KubernetesObject[]): Promise<void>;
+  apply(objects: ApplyObject[] | KubernetesObject[]): Promise<void>;
   /** A namespace, created when missing, with these labels (e.g. Pod Security `enforce`). */
   createNamespace(name: string, labels?: Record<string, string>): Promise<void>;
   /**
@@ -398,8 +406,8 @@ export async function startControlPlane(
 
     // Server-side apply through plain HTTP: client-node's typed serializer would drop fields it
     // does not know by their wire names (x-kubernetes-int-or-string in a CRD's schema).
-    const apply = async (items: KubernetesObject[]) => {
-      for (const item of items) {
+    const apply = async (items: ApplyObject[] | KubernetesObject[]) => {
+      for (const item of items as ApplyObject[]) {
         const where = await resourcePathOf(
           request,
           item.apiVersion!,
@@ -435,7 +443,7 @@ export async function startControlPlane(
     };
 
     const installCrds = async (crds: Crd[]) => {
-      await apply(crds as unknown as KubernetesObject[]);
+      await apply(crds);
       // Established: the API server serves the kind (one list per poll for all of them).
       const names = new Set(crds.map(c => c.metadata.name));
       await waitFor(

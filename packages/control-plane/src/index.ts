@@ -8,6 +8,7 @@
  */
 export { startControlPlane } from './ControlPlane';
 export type {
+  ApplyObject,
   ControlPlane,
   ControlPlaneOptions,
   PolicyRule,
