@@ -155,14 +155,12 @@ describe('podOfTemplate', () => {
       metadata: { name: 'web', namespace: 'ns' },
       ...body,
     });
-    expect(pod === undefined).toBe(!hasPod);
-    if (pod) {
-      expect(pod).toMatchObject({
-        apiVersion: 'v1',
-        kind: 'Pod',
-        metadata: { name: 'web-dry-run', namespace: 'ns' },
-        spec: { containers: [] },
-      });
-    }
+    const expected = {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'web-dry-run', namespace: 'ns' },
+      spec: { containers: [] },
+    };
+    expect(pod).toEqual(hasPod ? expected : undefined);
   });
 });
