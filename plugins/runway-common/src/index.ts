@@ -16,6 +16,7 @@ export {
   dns1035Label,
   dns1123Label,
   dns1123Subdomain,
+  emptyAsAbsent,
   labelKeyProblem,
   labelValue,
   labels,
@@ -28,4 +29,5 @@ export {
   describeIssues,
   formatPath,
   parseInput,
+  parseValue,
 } from './parseInput';

@@ -1,5 +1,6 @@
 import { z } from 'zod/v3';
 import {
+  emptyAsAbsent,
   dns1035Label,
   dns1123Label,
   dns1123Subdomain,
@@ -150,5 +151,21 @@ describe('quantity', () => {
     ['', 'size: must not be empty'],
   ])('rejects %j', (value, message) => {
     expect(check(quantity(), value, 'size')).toContain(message);
+  });
+});
+
+describe('emptyAsAbsent', () => {
+  const schema = z.object({ namespace: emptyAsAbsent(dns1123Label()) });
+  it.each([
+    [{ namespace: '' }, {}],
+    [{}, {}],
+    [{ namespace: 'shop' }, { namespace: 'shop' }],
+  ])('%j → %j', (input, output) => {
+    expect(parseInput(schema, input)).toEqual(output);
+  });
+  it('applies the rule to anything else', () => {
+    expect(() => parseInput(schema, { namespace: 'Shop' })).toThrow(
+      'namespace: "Shop" is not a DNS-1123 label',
+    );
   });
 });

@@ -192,3 +192,18 @@ export function quantity() {
       "is not a Kubernetes quantity (a number with an optional suffix such as Mi, Gi, Ti, M, G: e.g. '10Gi')",
     );
 }
+
+/**
+ * A rule for an optional field that templates may leave empty: `''` is taken as absent.
+ * The JSON schema accepts the rule's values or `''`.
+ *
+ * @public
+ */
+export function emptyAsAbsent<T extends z.ZodTypeAny>(rule: T) {
+  return rule
+    .or(z.literal(''))
+    .optional()
+    .transform(
+      value => (value === '' ? undefined : value) as z.output<T> | undefined,
+    );
+}

@@ -1,6 +1,11 @@
 import { InputError } from '@backstage/errors';
 import { z } from 'zod/v3';
-import { describeIssues, formatPath, parseInput } from './parseInput';
+import {
+  describeIssues,
+  formatPath,
+  parseInput,
+  parseValue,
+} from './parseInput';
 
 describe('formatPath', () => {
   it.each([
@@ -86,5 +91,47 @@ describe('parseInput', () => {
     expect(describeIssues((result as any).error, { name: 'ABC' })).toEqual([
       'name: "ABC" is too long',
     ]);
+  });
+});
+
+describe('a rule that also takes an empty string', () => {
+  const optionalName = z.object({
+    storageClass: z
+      .string()
+      .regex(/^[a-z0-9]+$/, 'is not lower-case letters and digits')
+      .or(z.literal(''))
+      .optional(),
+  });
+  it.each([
+    [
+      { storageClass: 'Gp3' },
+      'storageClass: "Gp3" is not lower-case letters and digits',
+    ],
+    [{ storageClass: 3 }, 'storageClass: must be a string, got 3'],
+  ])('%j: names the rule, not the union', (input, message) => {
+    expect(() => parseInput(optionalName, input)).toThrow(message);
+  });
+  it('accepts the empty string and absence', () => {
+    expect(parseInput(optionalName, { storageClass: '' })).toEqual({
+      storageClass: '',
+    });
+    expect(parseInput(optionalName, {})).toEqual({});
+  });
+});
+
+describe('parseValue', () => {
+  const branch = z.string().regex(/^\S+$/, 'must not contain whitespace');
+  it('returns the parsed value', () => {
+    expect(parseValue('argocd.gitops.baseBranch', branch, 'main')).toBe('main');
+  });
+  it('names the field as given', () => {
+    expect(() =>
+      parseValue('argocd.gitops.baseBranch', branch, 'my branch'),
+    ).toThrow(
+      'argocd.gitops.baseBranch: "my branch" must not contain whitespace',
+    );
+    expect(() =>
+      parseValue('labels', z.record(z.string()), { team: 1 }),
+    ).toThrow('labels.team: must be a string, got 1');
   });
 });

@@ -14,12 +14,16 @@ import { z } from 'zod/v3';
 const show = (value: unknown) => JSON.stringify(value);
 
 /**
- * `environments[0].name`, `labels["app.kubernetes.io/name"]`; `input` for the root.
+ * `environments[0].name`, `labels["app.kubernetes.io/name"]`, after `root` if given;
+ * `input` for the root of an unnamed input.
  *
  * @public
  */
-export function formatPath(path: ReadonlyArray<string | number>): string {
-  let out = '';
+export function formatPath(
+  path: ReadonlyArray<string | number>,
+  root = '',
+): string {
+  let out = root;
   for (const part of path) {
     if (typeof part === 'number') out += `[${part}]`;
     else if (/^[A-Za-z_$][\w$]*$/.test(part)) out += out ? `.${part}` : part;
@@ -51,8 +55,12 @@ const TYPE_NAMES: Record<string, string> = {
  *
  * @public
  */
-export function describeIssue(issue: z.ZodIssue, input: unknown): string {
-  const field = formatPath(issue.path);
+export function describeIssue(
+  issue: z.ZodIssue,
+  input: unknown,
+  root = '',
+): string {
+  const field = formatPath(issue.path, root);
   const value = valueAt(input, issue.path);
   switch (issue.code) {
     case 'invalid_type':
@@ -69,16 +77,30 @@ export function describeIssue(issue: z.ZodIssue, input: unknown): string {
         .join(' or ')}, got ${show(value)}`;
     case 'custom':
       return `${field}: ${issue.message}`;
-    default:
-      if (
-        value === undefined ||
-        value === '' ||
-        (typeof value === 'object' && value !== null)
-      ) {
-        return `${field}: ${issue.message}`;
+    case 'invalid_union': {
+      // Describe the rule the value broke, not "Invalid input": the first branch issue
+      // about the value (`rule.or(z.literal(''))`), else about its type.
+      const issues = issue.unionErrors.flatMap(e => e.issues);
+      const inner =
+        issues.find(
+          i => i.code !== 'invalid_type' && i.code !== 'invalid_literal',
+        ) ?? issues.find(i => i.code === 'invalid_type');
+      if (inner && issue.message === 'Invalid input') {
+        return describeIssue(inner, input, root);
       }
-      return `${field}: ${show(value)} ${issue.message}`;
+      break;
+    }
+    default:
+      break;
   }
+  if (
+    value === undefined ||
+    value === '' ||
+    (typeof value === 'object' && value !== null)
+  ) {
+    return `${field}: ${issue.message}`;
+  }
+  return `${field}: ${show(value)} ${issue.message}`;
 }
 
 /**
@@ -86,14 +108,18 @@ export function describeIssue(issue: z.ZodIssue, input: unknown): string {
  *
  * @public
  */
-export function describeIssues(error: z.ZodError, input: unknown): string[] {
+export function describeIssues(
+  error: z.ZodError,
+  input: unknown,
+  root = '',
+): string[] {
   const seen = new Set<string>();
   const messages: string[] = [];
   for (const issue of error.issues) {
-    const key = formatPath(issue.path);
+    const key = formatPath(issue.path, root);
     if (seen.has(key)) continue;
     seen.add(key);
-    messages.push(describeIssue(issue, input));
+    messages.push(describeIssue(issue, input, root));
   }
   return messages;
 }
@@ -111,4 +137,20 @@ export function parseInput<S extends z.ZodTypeAny>(
   const result = schema.safeParse(input);
   if (result.success) return result.data;
   throw new InputError(describeIssues(result.error, input).join('; '));
+}
+
+/**
+ * One value parsed by a schema, its errors named after `field` (a config key such as
+ * `argocd.gitops.baseBranch`, or a field of a larger input). Pure.
+ *
+ * @public
+ */
+export function parseValue<S extends z.ZodTypeAny>(
+  field: string,
+  schema: S,
+  value: unknown,
+): z.output<S> {
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  throw new InputError(describeIssues(result.error, value, field).join('; '));
 }
