@@ -1,7 +1,8 @@
 import { test as base } from '@playwright/test';
 import { ControlPlane, startControlPlane } from '@runway/control-plane';
 import { canaryService } from '../plugins/canary-backend/src/__testUtils__/fixtures';
-import { argoApplication, FakeArgoCd } from './support/argocd';
+import { FakeArgoCd } from '@runway/plugin-argocd-node-test-utils';
+import { argoApplication } from './support/argocd';
 import { ARGOCD_TOKEN, Backend, startBackend } from './support/backend';
 import { Postgres, startPostgres } from '@runway/testing';
 
@@ -79,7 +80,7 @@ export const test = base.extend<{}, WorkerFixtures>({
     async ({}, use) => {
       const argocd = new FakeArgoCd({ token: ARGOCD_TOKEN });
       await argocd.start();
-      argocd.apply(
+      argocd.seed(
         argoApplication({
           service: 'orders-api',
           environment: 'staging',
