@@ -9,13 +9,24 @@ import {
 import { registerMswTestHooks } from '@backstage/backend-test-utils';
 import { delay, http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
-import { buildApplications, buildAppProject } from './applications';
+import {
+  ApplicationsInput,
+  buildApplications as buildFromResolved,
+  buildAppProject as buildProjectFromResolved,
+  resolveApplicationsInput,
+} from './applications';
 import {
   ArgoCdClient,
   DEFAULT_BACKOFF,
   isRetryableStatus,
 } from './ArgoCdClient';
-import { ArgoCdInstance } from './config';
+import { ArgoCdInstance } from './types';
+
+/** The builders take resolved input: check and default it first, as every caller does. */
+const buildApplications = (input: ApplicationsInput) =>
+  buildFromResolved(resolveApplicationsInput(input));
+const buildAppProject = (input: ApplicationsInput) =>
+  buildProjectFromResolved(resolveApplicationsInput(input));
 
 const TOKEN = 'argocd-token-s3cr3t';
 const BASE = 'https://argocd.example.com';

@@ -8,8 +8,7 @@ import {
 } from '@backstage/errors';
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import { exponentialBackoff } from '@runway/plugin-runway-common';
-import type { ArgoCdInstance } from './config';
-import { Application, AppProject } from './types';
+import { Application, AppProject, ArgoCdInstance } from './types';
 
 /** Delay before retry `retry` (1 for the first retry): 0.5 s, 1 s, 2 s, … capped at 8 s. */
 export const DEFAULT_BACKOFF = exponentialBackoff({

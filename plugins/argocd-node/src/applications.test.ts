@@ -2,11 +2,17 @@ import { InputError } from '@backstage/errors';
 import { validateCrd } from '@runway/testing';
 import {
   ApplicationsInput,
-  buildApplications,
-  buildAppProject,
+  buildApplications as buildFromResolved,
+  buildAppProject as buildProjectFromResolved,
   destinationFor,
   resolveApplicationsInput,
 } from './applications';
+
+/** The builders take resolved input: check and default it, as every caller does. */
+const buildApplications = (input: ApplicationsInput) =>
+  buildFromResolved(resolveApplicationsInput(input));
+const buildAppProject = (input: ApplicationsInput) =>
+  buildProjectFromResolved(resolveApplicationsInput(input));
 
 const minimal: ApplicationsInput = {
   appName: 'orders-api',
@@ -55,7 +61,7 @@ describe('buildApplications', () => {
       {
         appName: 'storefront',
         project: 'team-web',
-        repoUrl: 'github.com?owner=example-org&repo=storefront',
+        repoUrl: 'https://github.com/example-org/storefront.git',
         path: 'deploy/chart',
         targetRevision: 'v1.2.3',
         environments: [
@@ -190,113 +196,153 @@ describe('buildApplications', () => {
 
 describe('resolveApplicationsInput rejects bad input, naming the field and the rule', () => {
   const long = 'a'.repeat(53);
-  it.each<[string, Partial<ApplicationsInput>, RegExp]>([
+  it.each<[string, Partial<ApplicationsInput>, string]>([
     [
       'appName not DNS-1123',
       { appName: 'Orders_API' },
-      /appName 'Orders_API' must be a DNS-1123 label/,
+      `appName: "Orders_API" is not a DNS-1123 label (lower-case letters, digits and '-', starting and ending with a letter or digit)`,
     ],
-    ['appName empty', { appName: '' }, /appName must not be empty/],
+    ['appName empty', { appName: '' }, 'appName: must not be empty'],
     [
       'appName longer than a Helm release name',
       { appName: 'a'.repeat(54) },
-      /appName '.*' is 54 characters long; it must be at most 53/,
+      `appName: "${'a'.repeat(
+        54,
+      )}" is longer than 53 characters (it names the Helm release)`,
     ],
+    ['appName missing', { appName: undefined }, 'appName: is required'],
     [
       'Application name longer than 63',
       { appName: long, environments: [{ name: 'production' }] },
-      /environments\[0\]\.name: the Application name '.*-production' \(<appName>-<environment>\) is 64 characters long; it must be at most 63/,
+      `environments[0].name: the Application name '${long}-production' (<appName>-<environment>) is 64 characters long; it must be at most 63, so shorten appName or the environment name`,
     ],
     [
       'project not a DNS subdomain',
       { project: 'Team A' },
-      /project 'Team A' must be a DNS-1123 subdomain/,
+      'project: "Team A" is not a DNS-1123 subdomain',
     ],
     [
       'repoUrl not a URL',
       { repoUrl: 'orders' },
-      /repoUrl 'orders' is not a repository URL/,
+      "repoUrl: 'orders' is not a repository URL; use an https:// or ssh:// Git URL, or a scp-like 'git@host:owner/repo.git'",
+    ],
+    [
+      "repoUrl in the scaffolder's picker form",
+      { repoUrl: 'github.com?owner=example-org&repo=storefront' },
+      "repoUrl: 'github.com?owner=example-org&repo=storefront' is the scaffolder's 'host?owner=…&repo=…' form, which the action resolves with its integrations",
     ],
     [
       'repoUrl with a token',
       { repoUrl: 'https://x:ghp_abc@github.com/o/r' },
-      /repoUrl must not contain credentials/,
+      'repoUrl: must not contain credentials; Argo CD uses the repository credentials configured in Argo CD',
     ],
     [
       'absolute path',
       { path: '/chart' },
-      /path '\/chart' must be relative to the repository root/,
+      "path: '/chart' must be relative to the repository root (no leading '/')",
+    ],
+    [
+      'path out of the repository',
+      { path: 'a/../../chart' },
+      "path: 'a/../../chart' must stay inside the repository (no '..' segments)",
     ],
     [
       'targetRevision with a space',
       { targetRevision: 'my branch' },
-      /targetRevision 'my branch' must not contain whitespace/,
+      'targetRevision: "my branch" must not contain whitespace or control characters',
     ],
     [
       'no environments',
       { environments: [] },
-      /environments must list at least one environment/,
+      'environments: must list at least one environment',
     ],
     [
       'environment name not DNS-1123',
       { environments: [{ name: 'Prod' }] },
-      /environments\[0\]\.name 'Prod' must be a DNS-1123 label/,
+      'environments[0].name: "Prod" is not a DNS-1123 label',
     ],
     [
       'duplicate environments',
       { environments: [{ name: 'staging' }, { name: 'staging' }] },
-      /environments\[1\]\.name 'staging' is listed twice; environment names must be unique/,
+      "environments[1].name: 'staging' is listed twice; environment names must be unique",
     ],
     [
       'namespace not DNS-1123',
       { environments: [{ name: 'staging', namespace: 'Orders' }] },
-      /environments\[0\]\.namespace 'Orders' must be a DNS-1123 label/,
+      'environments[0].namespace: "Orders" is not a DNS-1123 label',
     ],
     [
       'empty value file',
       { environments: [{ name: 'staging', valueFiles: [''] }] },
-      /environments\[0\]\.valueFiles\[0\] must not be empty/,
+      'environments[0].valueFiles[0]: must not be empty',
     ],
     [
       'empty cluster',
       { environments: [{ name: 'staging', cluster: '' }] },
-      /environments\[0\]\.cluster must not be empty/,
+      'environments[0].cluster: must not be empty',
     ],
     [
       'sync option without =',
       { syncPolicy: { syncOptions: ['CreateNamespace'] } },
-      /syncPolicy\.syncOptions\[0\] 'CreateNamespace' must have the form Key=Value/,
+      'syncPolicy.syncOptions[0]: "CreateNamespace" must have the form Key=Value, e.g. CreateNamespace=true',
+    ],
+    [
+      'automated neither false nor an object',
+      { syncPolicy: { automated: true as never } },
+      'syncPolicy.automated: true must be false or { prune, selfHeal, allowEmpty }',
     ],
     [
       'retry limit below -1',
       { syncPolicy: { retry: { limit: -2 } } },
-      /syncPolicy\.retry\.limit must be an integer of at least -1/,
+      'syncPolicy.retry.limit: -2 is less than -1 (-1: unlimited)',
+    ],
+    [
+      'retry limit not an integer',
+      { syncPolicy: { retry: { limit: 1.5 } } },
+      'syncPolicy.retry.limit: 1.5 is not an integer',
     ],
     [
       'bad label key',
       { labels: { 'bad key': 'x' } },
-      /labels: label key 'bad key' is invalid/,
+      "labels: label key 'bad key' is invalid; the name (after an optional prefix and '/') must be 1-63 characters",
     ],
     [
       'bad label value',
       { labels: { team: 'a b' } },
-      /labels: the value 'a b' of label 'team' is invalid/,
+      'labels.team: "a b" is not a label value',
     ],
     [
       'kubernetes-id label overridden',
       { labels: { 'backstage.io/kubernetes-id': 'other' } },
-      /labels: 'backstage.io\/kubernetes-id' is always set to the app name 'orders-api'/,
+      "labels: 'backstage.io/kubernetes-id' is always set to the app name 'orders-api' (Backstage finds the Applications by it); do not set it to 'other'",
     ],
     [
       'applicationNamespace not DNS-1123',
       { applicationNamespace: 'Argo CD' },
-      /applicationNamespace 'Argo CD' must be a DNS-1123 label/,
+      'applicationNamespace: "Argo CD" is not a DNS-1123 label',
+    ],
+    [
+      'a field of the wrong type',
+      { environments: 'staging' as never },
+      'environments: must be a list, got "staging"',
     ],
   ])('%s', (_name, override, message) => {
     const input = { ...minimal, ...override } as ApplicationsInput;
     expect(() => resolveApplicationsInput(input)).toThrow(InputError);
     expect(() => resolveApplicationsInput(input)).toThrow(message);
-    expect(() => buildApplications(input)).toThrow(message);
+  });
+
+  it('names every field that breaks a rule at once', () => {
+    expect(() =>
+      resolveApplicationsInput({
+        ...minimal,
+        appName: 'Orders',
+        project: 'A B',
+        environments: [{ name: 'staging' }, { name: 'staging' }],
+      }),
+    ).toThrow(
+      /^appName: "Orders" is not a DNS-1123 label .*; project: "A B" is not a DNS-1123 subdomain .*; environments\[1\]\.name: 'staging' is listed twice; environment names must be unique$/,
+    );
   });
 
   it('accepts the kubernetes-id label when it equals the app name', () => {
@@ -362,6 +408,6 @@ describe('buildAppProject', () => {
   it('rejects the same bad input as buildApplications', () => {
     expect(() =>
       buildAppProject({ ...minimal, project: 'Bad Project' }),
-    ).toThrow(/project 'Bad Project' must be a DNS-1123 subdomain/);
+    ).toThrow('project: "Bad Project" is not a DNS-1123 subdomain');
   });
 });

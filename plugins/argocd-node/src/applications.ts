@@ -1,5 +1,12 @@
-import { InputError } from '@backstage/errors';
-import { normalizeRepoUrl } from './repoUrl';
+import {
+  dns1123Label,
+  dns1123Subdomain,
+  labels,
+  MAX_LABEL_VALUE_LENGTH,
+  parseInput,
+} from '@runway/plugin-runway-common';
+import { z } from 'zod/v3';
+import { gitRepoUrl } from './repoUrl';
 import {
   Application,
   ApplicationDestination,
@@ -7,14 +14,10 @@ import {
   SyncPolicy,
 } from './types';
 import {
-  assertDnsLabel,
-  assertDnsSubdomain,
-  assertLabelKey,
-  assertLabelValue,
-  assertRepoPath,
-  assertToken,
+  gitToken,
   MAX_HELM_RELEASE_NAME_LENGTH,
-  MAX_LABEL_VALUE_LENGTH,
+  repoPath,
+  syncOption,
 } from './validation';
 
 /** The label Backstage's Kubernetes plugin (and `argocd/app-selector`) finds a service's objects by. */
@@ -30,87 +33,250 @@ export const DEFAULT_TARGET_REVISION = 'HEAD';
 export const DEFAULT_ENVIRONMENTS = ['staging', 'production'];
 export const DEFAULT_SYNC_OPTIONS = ['CreateNamespace=true'];
 
-/** One environment an app is deployed to. */
-export type EnvironmentInput = {
-  /** DNS-1123 label; the Application is named `<appName>-<name>`. */
-  name: string;
-  /** Target namespace. Default: the app name. */
-  namespace?: string;
-  /** Helm value files, relative to the chart. Default: `values-<name>.yaml`. */
-  valueFiles?: string[];
-  /**
-   * Target cluster: an Argo CD cluster name (`destination.name`) or an API server URL
-   * (`destination.server`). Default: the cluster Argo CD runs in.
-   */
-  cluster?: string;
+const environmentSchema = z.object({
+  name: dns1123Label().describe(
+    'Environment name, a DNS-1123 label; the Application is <appName>-<name>.',
+  ),
+  namespace: dns1123Label()
+    .optional()
+    .describe('Target namespace, a DNS-1123 label. Default: appName.'),
+  valueFiles: z
+    .array(gitToken())
+    .optional()
+    .describe(
+      'Helm value files, relative to the chart. Default: [values-<name>.yaml].',
+    ),
+  cluster: gitToken()
+    .optional()
+    .describe(
+      'Target cluster: its name in Argo CD, or its API server URL. Default: the cluster Argo CD runs in (https://kubernetes.default.svc).',
+    ),
+});
+
+const syncPolicySchema = z.object({
+  automated: z
+    .union(
+      [
+        z.literal(false),
+        z.object({
+          prune: z
+            .boolean()
+            .optional()
+            .describe('Delete resources no longer in Git. Default: true.'),
+          selfHeal: z
+            .boolean()
+            .optional()
+            .describe('Revert changes made in the cluster. Default: true.'),
+          allowEmpty: z
+            .boolean()
+            .optional()
+            .describe('Allow syncing to zero resources.'),
+        }),
+      ],
+      {
+        errorMap: () => ({
+          message: 'must be false or { prune, selfHeal, allowEmpty }',
+        }),
+      },
+    )
+    .optional()
+    .describe(
+      'Automated sync, or false for manual syncs. Default: { prune: true, selfHeal: true }.',
+    ),
+  syncOptions: z
+    .array(syncOption())
+    .optional()
+    .describe(
+      'Argo CD sync options (Key=Value); a given list replaces the default [CreateNamespace=true].',
+    ),
+  retry: z
+    .object({
+      limit: z
+        .number()
+        .int('is not an integer')
+        .min(-1, 'is less than -1 (-1: unlimited)')
+        .optional()
+        .describe('Attempts of a failed sync; -1 for unlimited.'),
+      backoff: z
+        .object({
+          duration: z.string().optional().describe('First wait, e.g. 5s.'),
+          factor: z
+            .number()
+            .int('is not an integer')
+            .optional()
+            .describe('Multiplier of each next wait.'),
+          maxDuration: z.string().optional().describe('Longest wait, e.g. 3m.'),
+        })
+        .optional()
+        .describe('Waits between sync attempts.'),
+    })
+    .optional()
+    .describe('Retries of failed syncs. Default: none.'),
+});
+
+/**
+ * The fields of {@link ApplicationsInput} and their rules, for schemas that extend it
+ * (the `argocd:app:create` action adds its own fields).
+ *
+ * @public
+ */
+export const applicationsInputShape = {
+  appName: dns1123Label({
+    maxLength: MAX_HELM_RELEASE_NAME_LENGTH,
+    maxLengthReason: '(it names the Helm release)',
+  }).describe(
+    `The service name: a DNS-1123 label of at most ${MAX_HELM_RELEASE_NAME_LENGTH} characters. Names the Applications (<appName>-<environment>), the Helm release and the default namespace, and is the value of their ${KUBERNETES_ID_LABEL} label.`,
+  ),
+  project: dns1123Subdomain()
+    .default(DEFAULT_PROJECT)
+    .describe(
+      'The Argo CD AppProject of the Applications, a DNS-1123 subdomain. Default: default.',
+    ),
+  repoUrl: gitRepoUrl().describe(
+    'The Git repository with the chart: an https:// or ssh:// URL or scp-like git@host:owner/repo.git, without credentials. Argo CD reads it with its own repository credentials.',
+  ),
+  path: repoPath()
+    .default(DEFAULT_CHART_PATH)
+    .describe(
+      "The Helm chart's directory in the repository, relative, without '..'. Default: chart (where Runway's templates put it).",
+    ),
+  targetRevision: gitToken()
+    .default(DEFAULT_TARGET_REVISION)
+    .describe('The branch, tag or commit Argo CD deploys. Default: HEAD.'),
+  environments: z
+    .array(environmentSchema)
+    .min(1, 'must list at least one environment')
+    .default(DEFAULT_ENVIRONMENTS.map(name => ({ name })))
+    .describe(
+      'The environments to deploy to, one Application each; <appName>-<name> is at most 63 characters. Default: staging and production.',
+    ),
+  syncPolicy: syncPolicySchema
+    .optional()
+    .describe(
+      "The Applications' sync policy (Argo CD's shape). Default: automated with prune and selfHeal, and CreateNamespace=true.",
+    ),
+  labels: labels()
+    .optional()
+    .describe(
+      `Extra labels on every Application. ${KUBERNETES_ID_LABEL}: <appName> is always set.`,
+    ),
+  applicationNamespace: dns1123Label()
+    .optional()
+    .describe(
+      'metadata.namespace of the Applications: the Argo CD control-plane namespace. Needed in manifests applied from a GitOps repository; left out for the REST API (the server default).',
+    ),
 };
 
-/** `syncPolicy` as the action takes it: Argo CD's shape, with `automated: false` for manual syncs. */
-export type SyncPolicyInput = {
-  /** Default `{ prune: true, selfHeal: true }`; `false` turns automated sync off. */
-  automated?:
-    | false
-    | { prune?: boolean; selfHeal?: boolean; allowEmpty?: boolean };
-  /** Default `['CreateNamespace=true']`; a given list replaces it. */
-  syncOptions?: string[];
-  retry?: SyncPolicy['retry'];
-};
+/**
+ * The rules across fields of {@link ApplicationsInput}: environment names are unique,
+ * `<appName>-<environment>` fits a label value, and `backstage.io/kubernetes-id` is not
+ * set to anything but the app name. For `superRefine` of any schema with these fields.
+ *
+ * @public
+ */
+export function checkApplicationsInput(
+  input: {
+    appName: string;
+    environments?: Array<{ name: string }>;
+    labels?: Record<string, string>;
+  },
+  ctx: z.RefinementCtx,
+): void {
+  const seen = new Set<string>();
+  (input.environments ?? []).forEach(({ name }, index) => {
+    const path = ['environments', index, 'name'];
+    if (seen.has(name)) {
+      ctx.addIssue({
+        code: 'custom',
+        path,
+        message: `'${name}' is listed twice; environment names must be unique`,
+      });
+    }
+    seen.add(name);
+    const application = applicationName(input.appName, name);
+    if (application.length > MAX_LABEL_VALUE_LENGTH) {
+      ctx.addIssue({
+        code: 'custom',
+        path,
+        message: `the Application name '${application}' (<appName>-<environment>) is ${application.length} characters long; it must be at most ${MAX_LABEL_VALUE_LENGTH}, so shorten appName or the environment name`,
+      });
+    }
+  });
+  const id = input.labels?.[KUBERNETES_ID_LABEL];
+  if (id !== undefined && id !== input.appName) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['labels'],
+      message: `'${KUBERNETES_ID_LABEL}' is always set to the app name '${input.appName}' (Backstage finds the Applications by it); do not set it to '${id}'`,
+    });
+  }
+}
 
-/** What {@link buildApplications} builds from. Only appName and repoUrl are required. */
-export type ApplicationsInput = {
-  /** DNS-1123 label, at most 53 characters: names the Helm release, the namespace and the Applications. */
-  appName: string;
-  /** The AppProject. Default `default`. */
-  project?: string;
-  /** The Git repository with the chart. */
-  repoUrl: string;
-  /** The chart's path in the repository. Default `chart`. */
-  path?: string;
-  /** Branch, tag or commit. Default `HEAD`. */
-  targetRevision?: string;
-  /** Default: staging and production with the defaults of {@link EnvironmentInput}. */
-  environments?: EnvironmentInput[];
-  syncPolicy?: SyncPolicyInput;
-  /** Extra labels on every Application. */
-  labels?: Record<string, string>;
-  /**
-   * `metadata.namespace` of the Applications: the Argo CD control-plane namespace. Needed in
-   * manifests applied from a GitOps repository; left out for the REST API (the server's default).
-   */
-  applicationNamespace?: string;
-};
+/**
+ * What {@link resolveApplicationsInput} checks: {@link applicationsInputShape} with
+ * {@link checkApplicationsInput}.
+ *
+ * @public
+ */
+export const applicationsInputSchema = z
+  .object(applicationsInputShape)
+  .superRefine(checkApplicationsInput);
 
-/** The input with every default applied and every field checked. */
+/**
+ * What the Applications are built from. Only appName and repoUrl are required.
+ *
+ * @public
+ */
+export type ApplicationsInput = z.input<typeof applicationsInputSchema>;
+
+/**
+ * One environment an app is deployed to.
+ *
+ * @public
+ */
+export type EnvironmentInput = z.input<typeof environmentSchema>;
+
+/**
+ * `syncPolicy` as the input takes it: Argo CD's shape, with `automated: false` for manual
+ * syncs.
+ *
+ * @public
+ */
+export type SyncPolicyInput = z.input<typeof syncPolicySchema>;
+
+/**
+ * The input with every default applied and every field checked.
+ *
+ * @public
+ */
 export type ResolvedApplicationsInput = {
   appName: string;
   project: string;
   repoUrl: string;
   path: string;
   targetRevision: string;
-  environments: Array<
-    Required<Omit<EnvironmentInput, 'cluster'>> & {
-      cluster?: string;
-    }
-  >;
+  environments: Array<{
+    name: string;
+    namespace: string;
+    valueFiles: string[];
+    cluster?: string;
+  }>;
   syncPolicy: SyncPolicy;
   labels: Record<string, string>;
   applicationNamespace?: string;
 };
 
-/** `<appName>-<environment>` */
+/**
+ * `<appName>-<environment>`
+ *
+ * @public
+ */
 export function applicationName(appName: string, environment: string): string {
   return `${appName}-${environment}`;
 }
 
 function resolveSyncPolicy(input: SyncPolicyInput | undefined): SyncPolicy {
   const syncOptions = input?.syncOptions ?? DEFAULT_SYNC_OPTIONS;
-  syncOptions.forEach((option, index) => {
-    if (!/^[A-Za-z][A-Za-z0-9]*=\S+$/.test(option)) {
-      throw new InputError(
-        `syncPolicy.syncOptions[${index}] '${option}' must have the form Key=Value, e.g. CreateNamespace=true`,
-      );
-    }
-  });
   const policy: SyncPolicy = {};
   if (input?.automated !== false) {
     policy.automated = {
@@ -122,185 +288,55 @@ function resolveSyncPolicy(input: SyncPolicyInput | undefined): SyncPolicy {
     };
   }
   if (syncOptions.length > 0) policy.syncOptions = [...syncOptions];
-  if (input?.retry) {
-    const limit = input.retry.limit;
-    if (limit !== undefined && (!Number.isInteger(limit) || limit < -1)) {
-      throw new InputError(
-        `syncPolicy.retry.limit must be an integer of at least -1 (-1: unlimited), got ${limit}`,
-      );
-    }
-    policy.retry = input.retry;
-  }
+  if (input?.retry) policy.retry = structuredClone(input.retry);
   return policy;
 }
 
-function resolveLabels(
-  appName: string,
-  labels: Record<string, string> | undefined,
-): Record<string, string> {
-  for (const [key, value] of Object.entries(labels ?? {})) {
-    assertLabelKey('labels', key);
-    if (typeof value !== 'string') {
-      throw new InputError(
-        `labels: the value of label '${key}' must be a string`,
-      );
-    }
-    assertLabelValue('labels', key, value);
-    if (key === KUBERNETES_ID_LABEL && value !== appName) {
-      throw new InputError(
-        `labels: '${KUBERNETES_ID_LABEL}' is always set to the app name '${appName}' (Backstage finds the Applications by it); do not set it to '${value}'`,
-      );
-    }
-  }
-  return { ...labels, [KUBERNETES_ID_LABEL]: appName };
-}
-
-const isString = (value: unknown): value is string => typeof value === 'string';
-const isStringArray = (value: unknown): value is string[] =>
-  Array.isArray(value) && value.every(isString);
-
 /**
- * Checks the types of an input that did not go through a schema (the scaffolder validates
- * action input against the JSON schema; direct callers may not).
+ * The defaults of input that {@link applicationsInputSchema} (or a schema extending its
+ * shape) has parsed: each environment's namespace and value files, the sync policy, the
+ * `backstage.io/kubernetes-id` label. Pure; checks nothing.
+ *
+ * @public
  */
-function assertTypes(input: ApplicationsInput): void {
-  const wrong = (field: string, expected: string) =>
-    new InputError(`${field} must be ${expected}`);
-  if (typeof input !== 'object' || input === null) {
-    throw wrong('the input', 'an object');
-  }
-  for (const field of ['appName', 'repoUrl'] as const) {
-    if (!isString(input[field])) throw wrong(field, 'a string');
-  }
-  for (const field of [
-    'project',
-    'path',
-    'targetRevision',
-    'applicationNamespace',
-  ] as const) {
-    if (input[field] !== undefined && !isString(input[field])) {
-      throw wrong(field, 'a string');
-    }
-  }
-  if (input.environments !== undefined) {
-    if (!Array.isArray(input.environments)) {
-      throw wrong(
-        'environments',
-        'a list of { name, namespace, valueFiles, cluster }',
-      );
-    }
-    input.environments.forEach((environment, index) => {
-      const field = `environments[${index}]`;
-      if (typeof environment !== 'object' || environment === null) {
-        throw wrong(field, 'an object');
-      }
-      if (!isString(environment.name)) throw wrong(`${field}.name`, 'a string');
-      for (const key of ['namespace', 'cluster'] as const) {
-        if (environment[key] !== undefined && !isString(environment[key])) {
-          throw wrong(`${field}.${key}`, 'a string');
-        }
-      }
-      if (
-        environment.valueFiles !== undefined &&
-        !isStringArray(environment.valueFiles)
-      ) {
-        throw wrong(`${field}.valueFiles`, 'a list of strings');
-      }
-    });
-  }
-  const syncOptions = input.syncPolicy?.syncOptions;
-  if (syncOptions !== undefined && !isStringArray(syncOptions)) {
-    throw wrong('syncPolicy.syncOptions', 'a list of strings');
-  }
-  if (
-    input.labels !== undefined &&
-    (typeof input.labels !== 'object' ||
-      input.labels === null ||
-      Array.isArray(input.labels))
-  ) {
-    throw wrong('labels', 'a map of label keys to string values');
-  }
-}
-
-/**
- * Applies the defaults and checks every field. Pure; throws an InputError naming the field
- * and the rule on the first problem.
- */
-export function resolveApplicationsInput(
-  input: ApplicationsInput,
+export function applyApplicationsDefaults(
+  input: z.output<typeof applicationsInputSchema>,
 ): ResolvedApplicationsInput {
-  assertTypes(input);
   const { appName } = input;
-  assertDnsLabel('appName', appName, MAX_HELM_RELEASE_NAME_LENGTH);
-
-  const project = input.project ?? DEFAULT_PROJECT;
-  assertDnsSubdomain('project', project);
-
-  const repoUrl = normalizeRepoUrl('repoUrl', input.repoUrl);
-  const path = input.path ?? DEFAULT_CHART_PATH;
-  assertRepoPath('path', path);
-  const targetRevision = input.targetRevision ?? DEFAULT_TARGET_REVISION;
-  assertToken('targetRevision', targetRevision);
-
-  const environmentInputs: EnvironmentInput[] =
-    input.environments ?? DEFAULT_ENVIRONMENTS.map(name => ({ name }));
-  if (environmentInputs.length === 0) {
-    throw new InputError('environments must list at least one environment');
-  }
-  const seen = new Set<string>();
-  const environments = environmentInputs.map((environment, index) => {
-    const field = `environments[${index}]`;
-    assertDnsLabel(`${field}.name`, environment.name);
-    if (seen.has(environment.name)) {
-      throw new InputError(
-        `${field}.name '${environment.name}' is listed twice; environment names must be unique`,
-      );
-    }
-    seen.add(environment.name);
-    const name = applicationName(appName, environment.name);
-    if (name.length > MAX_LABEL_VALUE_LENGTH) {
-      throw new InputError(
-        `${field}.name: the Application name '${name}' (<appName>-<environment>) is ${name.length} characters long; it must be at most ${MAX_LABEL_VALUE_LENGTH}, so shorten appName or the environment name`,
-      );
-    }
-    const namespace = environment.namespace ?? appName;
-    assertDnsLabel(`${field}.namespace`, namespace);
-    const valueFiles = environment.valueFiles ?? [
-      `values-${environment.name}.yaml`,
-    ];
-    valueFiles.forEach((file, fileIndex) =>
-      assertToken(`${field}.valueFiles[${fileIndex}]`, file),
-    );
-    if (environment.cluster !== undefined) {
-      assertToken(`${field}.cluster`, environment.cluster);
-    }
-    return {
+  return {
+    appName,
+    project: input.project,
+    repoUrl: input.repoUrl,
+    path: input.path,
+    targetRevision: input.targetRevision,
+    environments: input.environments.map(environment => ({
       name: environment.name,
-      namespace,
-      valueFiles: [...valueFiles],
+      namespace: environment.namespace ?? appName,
+      valueFiles: [
+        ...(environment.valueFiles ?? [`values-${environment.name}.yaml`]),
+      ],
       ...(environment.cluster !== undefined && {
         cluster: environment.cluster,
       }),
-    };
-  });
-
-  if (input.applicationNamespace !== undefined) {
-    assertDnsLabel('applicationNamespace', input.applicationNamespace);
-  }
-
-  return {
-    appName,
-    project,
-    repoUrl,
-    path,
-    targetRevision,
-    environments,
+    })),
     syncPolicy: resolveSyncPolicy(input.syncPolicy),
-    labels: resolveLabels(appName, input.labels),
+    labels: { ...input.labels, [KUBERNETES_ID_LABEL]: appName },
     ...(input.applicationNamespace !== undefined && {
       applicationNamespace: input.applicationNamespace,
     }),
   };
+}
+
+/**
+ * Checks every field and applies the defaults: the entry point of the builders. Pure;
+ * throws an InputError naming each field that breaks a rule, and the rule.
+ *
+ * @public
+ */
+export function resolveApplicationsInput(
+  input: ApplicationsInput,
+): ResolvedApplicationsInput {
+  return applyApplicationsDefaults(parseInput(applicationsInputSchema, input));
 }
 
 /** `destination` for a cluster given by name or API server URL, or the in-cluster default. */
@@ -320,8 +356,9 @@ export function destinationFor(
  * environment's value files, into the environment's namespace and cluster; labelled
  * `backstage.io/kubernetes-id: <appName>` and with the resources finalizer. Pure.
  */
-export function buildApplications(input: ApplicationsInput): Application[] {
-  const resolved = resolveApplicationsInput(input);
+export function buildApplications(
+  resolved: ResolvedApplicationsInput,
+): Application[] {
   return resolved.environments.map(environment => ({
     apiVersion: 'argoproj.io/v1alpha1',
     kind: 'Application',
@@ -357,8 +394,9 @@ export function buildApplications(input: ApplicationsInput): Application[] {
  * app's repository and deploy to each environment's namespace and cluster, and create those
  * namespaces (the only cluster-scoped kind it allows). Pure.
  */
-export function buildAppProject(input: ApplicationsInput): AppProject {
-  const resolved = resolveApplicationsInput(input);
+export function buildAppProject(
+  resolved: ResolvedApplicationsInput,
+): AppProject {
   const destinations = resolved.environments.map(environment =>
     destinationFor(environment.namespace, environment.cluster),
   );

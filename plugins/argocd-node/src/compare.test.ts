@@ -1,6 +1,14 @@
-import { buildApplications } from './applications';
+import {
+  ApplicationsInput,
+  buildApplications as buildFromResolved,
+  resolveApplicationsInput,
+} from './applications';
 import { diffApplication, mergeForUpdate, omitEmpty } from './compare';
 import { Application } from './types';
+
+/** The builders take resolved input: check and default it first, as every caller does. */
+const buildApplications = (input: ApplicationsInput) =>
+  buildFromResolved(resolveApplicationsInput(input));
 
 const [desired] = buildApplications({
   appName: 'orders-api',

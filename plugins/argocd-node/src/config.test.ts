@@ -173,41 +173,45 @@ describe('readGitOpsConfig', () => {
 
   it.each([
     [
+      { repoUrl: 'github.com?owner=o&repo=r' },
+      "argocd.gitops.repoUrl 'github.com?owner=o&repo=r' must name a GitHub repository",
+    ],
+    [
       { repoUrl: 'gitops' },
-      /argocd.gitops.repoUrl 'gitops' must name a GitHub repository/,
+      "argocd.gitops.repoUrl 'gitops' must name a GitHub repository as https://<host>/<owner>/<repo> or <host>/<owner>/<repo>",
     ],
     [
       { repoUrl: 'https://github.com/o/r', baseBranch: 'my branch' },
-      /argocd.gitops.baseBranch must be a branch name without whitespace/,
+      'argocd.gitops.baseBranch: "my branch" must not contain whitespace or control characters',
     ],
     [
       { repoUrl: 'https://github.com/o/r', pathPattern: 'apps/{appName}.yaml' },
-      /argocd.gitops.pathPattern 'apps\/\{appName\}.yaml' must contain \{environment\} or \{applicationName\} so that each object gets its own file/,
+      "argocd.gitops.pathPattern 'apps/{appName}.yaml' must contain {environment} or {applicationName} so that each object gets its own file",
     ],
     [
       {
         repoUrl: 'https://github.com/o/r',
         pathPattern: 'apps/{env}/{appName}.yaml',
       },
-      /uses the unknown placeholder '\{env\}'; known: \{appName\}, \{environment\}/,
+      "argocd.gitops.pathPattern 'apps/{env}/{appName}.yaml' uses the unknown placeholder '{env}'; known: {appName}, {environment}, {applicationName}, {instance}, {project}",
     ],
     [
       {
         repoUrl: 'https://github.com/o/r',
         pathPattern: '/apps/{environment}.yaml',
       },
-      /argocd.gitops.pathPattern .* must be relative to the repository root/,
+      "argocd.gitops.pathPattern: '/apps/x.yaml' must be relative to the repository root (no leading '/')",
     ],
     [
       {
         repoUrl: 'https://github.com/o/r',
         projectPathPattern: 'projects/p.yaml',
       },
-      /argocd.gitops.projectPathPattern .* must contain \{project\}/,
+      "argocd.gitops.projectPathPattern 'projects/p.yaml' must contain {project} so that each object gets its own file",
     ],
     [
       { repoUrl: 'https://github.com/o/r', applicationNamespace: 'Argo' },
-      /argocd.gitops.applicationNamespace 'Argo' must be a DNS-1123 label/,
+      'argocd.gitops.applicationNamespace: "Argo" is not a DNS-1123 label',
     ],
   ])('rejects %j', (gitops, message) => {
     expect(() => read(gitops)).toThrow(message);

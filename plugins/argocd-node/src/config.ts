@@ -1,26 +1,14 @@
 import { Config } from '@backstage/config';
 import { InputError } from '@backstage/errors';
+import { dns1123Label, parseValue } from '@runway/plugin-runway-common';
 import { ArgoCdClient, ArgoCdClientOptions } from './ArgoCdClient';
 import { GitHubRepository, parseGitHubRepository } from './repoUrl';
 import { checkPathPattern } from './paths';
-import { assertDnsLabel } from './validation';
+import { ArgoCdInstance } from './types';
+import { gitToken } from './validation';
 
 export const DEFAULT_TIMEOUT_SECONDS = 20;
 export const DEFAULT_MAX_ATTEMPTS = 4;
-
-/** A configured Argo CD instance, without its token. */
-export type ArgoCdInstance = {
-  /** The name templates pick it by. */
-  name: string;
-  /** Base URL of the Argo CD server (UI and API), without a trailing '/'. */
-  url: string;
-  /** Per-request timeout in milliseconds. */
-  timeoutMs: number;
-  /** Attempts per request when Argo CD times out or answers 429 / 5xx. */
-  maxAttempts: number;
-  /** Whether a token is configured (api mode needs one). */
-  hasToken: boolean;
-};
 
 type InstanceEntry = { instance: ArgoCdInstance; token?: string };
 
@@ -170,12 +158,11 @@ export function readGitOpsConfig(config: Config): GitOpsConfig | undefined {
     'argocd.gitops.repoUrl',
     gitops.getString('repoUrl'),
   );
-  const baseBranch = gitops.getOptionalString('baseBranch') ?? 'main';
-  if (!baseBranch.trim() || /\s/.test(baseBranch)) {
-    throw new InputError(
-      'argocd.gitops.baseBranch must be a branch name without whitespace',
-    );
-  }
+  const baseBranch = parseValue(
+    'argocd.gitops.baseBranch',
+    gitToken(),
+    gitops.getOptionalString('baseBranch') ?? 'main',
+  );
   const pathPattern =
     gitops.getOptionalString('pathPattern') ?? DEFAULT_GITOPS_PATH_PATTERN;
   checkPathPattern('argocd.gitops.pathPattern', pathPattern, [
@@ -188,9 +175,11 @@ export function readGitOpsConfig(config: Config): GitOpsConfig | undefined {
   checkPathPattern('argocd.gitops.projectPathPattern', projectPathPattern, [
     '{project}',
   ]);
-  const applicationNamespace =
-    gitops.getOptionalString('applicationNamespace') ?? 'argocd';
-  assertDnsLabel('argocd.gitops.applicationNamespace', applicationNamespace);
+  const applicationNamespace = parseValue(
+    'argocd.gitops.applicationNamespace',
+    dns1123Label(),
+    gitops.getOptionalString('applicationNamespace') ?? 'argocd',
+  );
   return {
     repository,
     baseBranch,

@@ -4,13 +4,12 @@ import {
   NotFoundError,
 } from '@backstage/errors';
 import { registerMswTestHooks } from '@backstage/backend-test-utils';
+import { FakeGitHub } from '@runway/plugin-argocd-node-test-utils';
 import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
 import { parse } from 'yaml';
 import { createOctokit, GitOpsWriter, manifestToYaml } from './gitops';
 
-const API = 'https://api.github.com';
-const REPO = `${API}/repos/example-org/gitops`;
 const BRANCH = 'runway/argocd-orders-api';
 
 const files = [
@@ -18,286 +17,200 @@ const files = [
   { path: 'apps/production/orders-api.yaml', content: 'kind: Application\n' },
 ];
 
-/**
- * One scenario of the repository: which files each ref has, which branches exist, which
- * pull request is open. Every request is recorded as `METHOD path` (decoded) and its body.
- */
-type Scenario = {
-  refs: Record<string, string>;
-  contents: Record<string, Record<string, string>>;
-  openPull?: { number: number; html_url: string };
-  status?: number;
-};
-
 describe('GitOpsWriter', () => {
   const server = setupServer();
   registerMswTestHooks(server);
-
-  let calls: Array<{ call: string; body?: any }>;
-  let authorizations: Set<string | null>;
+  let github: FakeGitHub;
 
   beforeEach(() => {
-    calls = [];
-    authorizations = new Set();
+    github = new FakeGitHub({
+      owner: 'example-org',
+      repo: 'gitops',
+      token: 'gh-token',
+    });
+    server.use(...github.handlers());
   });
-
-  function github(scenario: Scenario) {
-    server.use(
-      http.all(`${REPO}/*`, async ({ request }) => {
-        const url = new URL(request.url);
-        const path = decodeURIComponent(
-          url.pathname.slice(REPO.length - API.length),
-        );
-        const text = await request.text();
-        const body = text ? JSON.parse(text) : undefined;
-        calls.push({
-          call: `${request.method} ${path}${
-            url.search ? decodeURIComponent(url.search) : ''
-          }`,
-          ...(body && { body }),
-        });
-        authorizations.add(request.headers.get('authorization'));
-        if (scenario.status) {
-          return HttpResponse.json(
-            { message: 'nope' },
-            { status: scenario.status },
-          );
-        }
-        const notFound = () =>
-          HttpResponse.json({ message: 'Not Found' }, { status: 404 });
-        const route = `${request.method} ${path}`;
-        const ref = /^GET \/git\/ref\/heads\/(.+)$/.exec(route);
-        if (ref) {
-          const sha = scenario.refs[ref[1]];
-          return sha ? HttpResponse.json({ object: { sha } }) : notFound();
-        }
-        const contents = /^GET \/contents\/(.+)$/.exec(route);
-        if (contents) {
-          const content =
-            scenario.contents[url.searchParams.get('ref')!]?.[contents[1]];
-          return content === undefined
-            ? notFound()
-            : HttpResponse.json({
-                type: 'file',
-                content: Buffer.from(content).toString('base64'),
-              });
-        }
-        const commit = /^GET \/git\/commits\/(.+)$/.exec(route);
-        if (commit) {
-          return HttpResponse.json({
-            sha: commit[1],
-            tree: { sha: `tree-of-${commit[1]}` },
-          });
-        }
-        switch (route) {
-          case 'GET /pulls':
-            return HttpResponse.json(
-              scenario.openPull ? [scenario.openPull] : [],
-            );
-          case 'POST /git/trees':
-            return HttpResponse.json({ sha: 'new-tree' }, { status: 201 });
-          case 'POST /git/commits':
-            return HttpResponse.json({ sha: 'new-commit' }, { status: 201 });
-          case 'POST /git/refs':
-            return HttpResponse.json({ ref: body.ref }, { status: 201 });
-          case `PATCH /git/refs/heads/${BRANCH}`:
-            return HttpResponse.json({ object: { sha: body.sha } });
-          case 'POST /pulls':
-            return HttpResponse.json(
-              {
-                number: 7,
-                html_url: 'https://github.com/example-org/gitops/pull/7',
-              },
-              { status: 201 },
-            );
-          default:
-            break;
-        }
-        return notFound();
-      }),
-    );
-  }
 
   const writer = new GitOpsWriter({
     octokit: createOctokit({ token: 'gh-token' }),
     repository: { host: 'github.com', owner: 'example-org', repo: 'gitops' },
     baseBranch: 'main',
   });
-  const ensure = () =>
+  const ensure = (withFiles = files) =>
     writer.ensurePullRequest({
       branch: BRANCH,
-      files,
+      files: withFiles,
       commitMessage: 'Register orders-api in Argo CD',
       title: 'Argo CD: orders-api',
       body: 'Created by Runway',
     });
+  const writes = () => github.writes.map(r => `${r.method} ${r.path}`);
+  const head = (branch: string) =>
+    github.commits.get(github.branches.get(branch)!)!;
 
-  it('branches, commits every file at once and opens a pull request', async () => {
-    github({ refs: { main: 'base-sha' }, contents: {} });
+  it('commits every file at once on a branch from the base and opens a pull request', async () => {
+    const base = github.branches.get('main');
     await expect(ensure()).resolves.toEqual({
       status: 'created',
       branch: BRANCH,
-      url: 'https://github.com/example-org/gitops/pull/7',
-      number: 7,
+      url: 'https://github.com/example-org/gitops/pull/1',
+      number: 1,
     });
-    expect(calls).toEqual([
-      { call: 'GET /git/ref/heads/main' },
-      { call: 'GET /contents/apps/staging/orders-api.yaml?ref=main' },
-      {
-        call: `GET /pulls?head=example-org:${BRANCH}&base=main&state=open`,
-      },
-      { call: `GET /git/ref/heads/${BRANCH}` },
-      {
-        call: 'POST /git/refs',
-        body: { ref: `refs/heads/${BRANCH}`, sha: 'base-sha' },
-      },
-      { call: 'GET /git/commits/base-sha' },
-      {
-        call: 'POST /git/trees',
-        body: {
-          base_tree: 'tree-of-base-sha',
-          tree: files.map(f => ({
-            path: f.path,
-            mode: '100644',
-            type: 'blob',
-            content: f.content,
-          })),
-        },
-      },
-      {
-        call: 'POST /git/commits',
-        body: {
-          message: 'Register orders-api in Argo CD',
-          tree: 'new-tree',
-          parents: ['base-sha'],
-        },
-      },
-      {
-        call: `PATCH /git/refs/heads/${BRANCH}`,
-        body: { sha: 'new-commit' },
-      },
-      {
-        call: 'POST /pulls',
-        body: {
-          head: BRANCH,
-          base: 'main',
-          title: 'Argo CD: orders-api',
-          body: 'Created by Runway',
-        },
-      },
+    expect(github.files(BRANCH)).toEqual({
+      'README.md': '# GitOps\n',
+      'apps/staging/orders-api.yaml': 'kind: Application\n',
+      'apps/production/orders-api.yaml': 'kind: Application\n',
+    });
+    expect(head(BRANCH)).toMatchObject({
+      parents: [base],
+      message: 'Register orders-api in Argo CD',
+    });
+    expect(writes()).toEqual([
+      'POST /repos/example-org/gitops/git/trees',
+      'POST /repos/example-org/gitops/git/commits',
+      'POST /repos/example-org/gitops/git/refs',
+      'POST /repos/example-org/gitops/pulls',
     ]);
-    expect([...authorizations]).toEqual(['token gh-token']);
+    expect(github.pulls).toEqual([
+      expect.objectContaining({
+        number: 1,
+        head: BRANCH,
+        base: 'main',
+        state: 'open',
+        title: 'Argo CD: orders-api',
+        body: 'Created by Runway',
+      }),
+    ]);
+    expect(github.branches.get('main')).toBe(base);
+    expect(new Set(github.requests.map(r => r.authorization))).toEqual(
+      new Set(['token gh-token']),
+    );
   });
 
-  it('reuses the open pull request and commits nothing when the branch has the files', async () => {
-    const branchFiles = Object.fromEntries(files.map(f => [f.path, f.content]));
-    github({
-      refs: { main: 'base-sha', [BRANCH]: 'branch-sha' },
-      contents: { [BRANCH]: branchFiles },
-      openPull: {
-        number: 3,
-        html_url: 'https://github.com/example-org/gitops/pull/3',
-      },
-    });
+  it('reuses the open pull request and commits nothing when its branch has the files', async () => {
+    await ensure();
+    const before = {
+      writes: writes().length,
+      head: github.branches.get(BRANCH),
+    };
     await expect(ensure()).resolves.toEqual({
       status: 'unchanged',
       branch: BRANCH,
-      url: 'https://github.com/example-org/gitops/pull/3',
-      number: 3,
+      url: 'https://github.com/example-org/gitops/pull/1',
+      number: 1,
     });
-    expect(calls.filter(c => !c.call.startsWith('GET'))).toEqual([]);
+    expect(writes()).toHaveLength(before.writes);
+    expect(github.branches.get(BRANCH)).toBe(before.head);
+    expect(github.pulls).toHaveLength(1);
   });
 
-  it('pushes one commit to the open pull request when a file changed', async () => {
-    github({
-      refs: { main: 'base-sha', [BRANCH]: 'branch-sha' },
-      contents: {
-        [BRANCH]: {
-          [files[0].path]: 'kind: Application # old\n',
-          [files[1].path]: files[1].content,
-        },
-      },
-      openPull: {
-        number: 3,
-        html_url: 'https://github.com/example-org/gitops/pull/3',
-      },
-    });
-    await expect(ensure()).resolves.toMatchObject({
+  it('replaces the open pull request branch by one commit on the base when a file changed', async () => {
+    await ensure();
+    const before = writes().length;
+    const changed = [
+      { ...files[0], content: 'kind: Application # v2\n' },
+      files[1],
+    ];
+    await expect(ensure(changed)).resolves.toEqual({
       status: 'updated',
-      number: 3,
+      branch: BRANCH,
+      url: 'https://github.com/example-org/gitops/pull/1',
+      number: 1,
     });
-    const writes = calls.filter(c => !c.call.startsWith('GET'));
-    expect(writes.map(c => c.call)).toEqual([
-      'POST /git/trees',
-      'POST /git/commits',
-      `PATCH /git/refs/heads/${BRANCH}`,
+    expect(writes().slice(before)).toEqual([
+      'POST /repos/example-org/gitops/git/trees',
+      'POST /repos/example-org/gitops/git/commits',
+      `PATCH /repos/example-org/gitops/git/refs/heads/${BRANCH}`,
+      'PATCH /repos/example-org/gitops/pulls/1',
     ]);
-    expect(writes[1].body.parents).toEqual(['branch-sha']);
+    expect(github.files(BRANCH)['apps/staging/orders-api.yaml']).toBe(
+      'kind: Application # v2\n',
+    );
+    expect(head(BRANCH).parents).toEqual([github.branches.get('main')]);
+    expect(github.pulls).toHaveLength(1);
   });
 
   it('does nothing when the base branch already has the files', async () => {
-    github({
-      refs: { main: 'base-sha' },
-      contents: {
-        main: Object.fromEntries(files.map(f => [f.path, f.content])),
-      },
-    });
+    github.push(
+      'main',
+      Object.fromEntries(files.map(f => [f.path, f.content])),
+    );
     await expect(ensure()).resolves.toEqual({
       status: 'up-to-date',
       branch: BRANCH,
     });
-    expect(calls.map(c => c.call)).toEqual([
-      'GET /git/ref/heads/main',
-      'GET /contents/apps/staging/orders-api.yaml?ref=main',
-      'GET /contents/apps/production/orders-api.yaml?ref=main',
+    expect(github.requests.map(r => `${r.method} ${r.path}`)).toEqual([
+      'GET /repos/example-org/gitops/git/ref/heads/main',
+      'GET /repos/example-org/gitops/contents/apps/staging/orders-api.yaml?ref=main',
+      'GET /repos/example-org/gitops/contents/apps/production/orders-api.yaml?ref=main',
     ]);
+    expect(github.branches.has(BRANCH)).toBe(false);
   });
 
-  it('resets a branch left over from a closed pull request before committing', async () => {
-    github({
-      refs: { main: 'base-sha', [BRANCH]: 'stale-sha' },
-      contents: {},
+  it('starts a branch left over from a closed pull request again from the base', async () => {
+    await ensure();
+    github.close(1);
+    github.push('main', { 'other.yaml': 'x: 1\n' });
+    await expect(ensure()).resolves.toMatchObject({
+      status: 'created',
+      number: 2,
     });
-    await expect(ensure()).resolves.toMatchObject({ status: 'created' });
-    const writes = calls.filter(c => !c.call.startsWith('GET'));
-    expect(writes[0]).toEqual({
-      call: `PATCH /git/refs/heads/${BRANCH}`,
-      body: { sha: 'base-sha', force: true },
-    });
-    expect(writes.map(c => c.call).slice(1)).toEqual([
-      'POST /git/trees',
-      'POST /git/commits',
-      `PATCH /git/refs/heads/${BRANCH}`,
-      'POST /pulls',
+    expect(head(BRANCH).parents).toEqual([github.branches.get('main')]);
+    expect(github.files(BRANCH)).toMatchObject({ 'other.yaml': 'x: 1\n' });
+    expect(github.pulls.map(p => [p.number, p.state])).toEqual([
+      [1, 'closed'],
+      [2, 'open'],
     ]);
   });
 
   it('says when the base branch does not exist', async () => {
-    github({ refs: {}, contents: {} });
-    await expect(ensure()).rejects.toThrow(NotFoundError);
-    await expect(ensure()).rejects.toThrow(
+    github = new FakeGitHub({
+      owner: 'example-org',
+      repo: 'gitops',
+      token: 'gh-token',
+      baseBranch: 'trunk',
+    });
+    server.use(...github.handlers());
+    const result = ensure();
+    await expect(result).rejects.toThrow(NotFoundError);
+    await expect(result).rejects.toThrow(
       "The base branch 'main' does not exist in example-org/gitops: check argocd.gitops.baseBranch",
     );
+    expect(github.writes).toEqual([]);
+  });
+
+  it('refuses, rather than fork, when the credentials may not push', async () => {
+    github.canPush = false;
+    const result = ensure();
+    await expect(result).rejects.toThrow(NotAllowedError);
+    await expect(result).rejects.toThrow(
+      'GitHub (github.com) denies pushing to example-org/gitops: the token or GitHub App of integrations.github for github.com needs write access to contents and pull requests of that repository',
+    );
+    expect(github.writes).toEqual([]);
   });
 
   it.each([
     [
       401,
       AuthenticationError,
-      /GitHub \(github.com\) rejected the credentials when trying to read branch 'main' in example-org\/gitops: check the token or GitHub App of integrations.github for github.com/,
+      "GitHub (github.com) rejected the credentials when trying to read branch 'main' in example-org/gitops: check the token or GitHub App of integrations.github for github.com",
     ],
     [
       403,
       NotAllowedError,
-      /GitHub \(github.com\) denied the request to read branch 'main' in example-org\/gitops: the token or GitHub App of integrations.github for github.com needs write access to contents and pull requests/,
+      "GitHub (github.com) denied the request to read branch 'main' in example-org/gitops: the token or GitHub App of integrations.github for github.com needs write access to contents and pull requests of that repository",
     ],
     [
       500,
       Error,
-      /GitHub \(github.com\) could not read branch 'main' in example-org\/gitops: nope/,
+      "GitHub (github.com) could not read branch 'main' in example-org/gitops: nope",
     ],
   ])('maps %i', async (status, type, message) => {
-    github({ refs: {}, contents: {}, status });
+    server.use(
+      http.all('https://api.github.com/*', () =>
+        HttpResponse.json({ message: 'nope' }, { status }),
+      ),
+    );
     const result = ensure();
     await expect(result).rejects.toThrow(type);
     await expect(result).rejects.toThrow(message);

@@ -5,6 +5,7 @@ import {
 } from '@backstage/errors';
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import { Octokit } from '@octokit/rest';
+import { composeCreatePullRequest } from 'octokit-plugin-create-pull-request';
 import { Document } from 'yaml';
 import type { GitHubRepository } from './repoUrl';
 
@@ -80,9 +81,11 @@ function statusOf(error: unknown): number | undefined {
 
 /**
  * Commits files to a GitHub repository through a pull request, idempotently: one branch per
- * purpose (`branch`), all files in one commit, no commit when the branch already has them,
- * and the open pull request of the branch reused instead of opening another. A branch left
- * over from a merged or closed pull request is reset to the base branch first.
+ * purpose (`branch`), all files in one commit on the base branch, no commit when the open
+ * pull request's branch already has them, nothing at all when the base branch has them, and
+ * the open pull request of the branch reused (its branch replaced by one new commit when
+ * the files changed) instead of opening another. The commit, branch and pull request are
+ * made by `octokit-plugin-create-pull-request`.
  */
 export class GitOpsWriter {
   readonly #octokit: Octokit;
@@ -181,6 +184,26 @@ export class GitOpsWriter {
     return true;
   }
 
+  /** Whether the credentials may push: GitHub answers `permissions.push` for the repository. */
+  async #assertCanPush(): Promise<void> {
+    const { data } = await this.#call('read the repository', () =>
+      this.#octokit.rest.repos.get({
+        owner: this.#repository.owner,
+        repo: this.#repository.repo,
+      }),
+    );
+    if (data.permissions && !data.permissions.push) {
+      // octokit-plugin-create-pull-request would fork the repository instead.
+      throw new NotAllowedError(
+        `GitHub (${this.#repository.host}) denies pushing to ${
+          this.#slug
+        }: the token or GitHub App of integrations.github for ${
+          this.#repository.host
+        } needs write access to contents and pull requests of that repository`,
+      );
+    }
+  }
+
   async ensurePullRequest(
     options: EnsurePullRequestOptions,
   ): Promise<PullRequestResult> {
@@ -188,8 +211,7 @@ export class GitOpsWriter {
     const base = this.#baseBranch;
     const { owner, repo } = this.#repository;
 
-    const baseSha = await this.#head(base);
-    if (!baseSha) {
+    if (!(await this.#head(base))) {
       throw new NotFoundError(
         `The base branch '${base}' does not exist in ${
           this.#slug
@@ -217,102 +239,53 @@ export class GitOpsWriter {
         }),
     );
     const openPull = openPulls[0];
-
-    let headSha = await this.#head(branch);
-    if (!headSha) {
-      await this.#call(`create branch '${branch}'`, () =>
-        this.#octokit.rest.git.createRef({
-          owner,
-          repo,
-          ref: `refs/heads/${branch}`,
-          sha: baseSha,
-        }),
-      );
-      headSha = baseSha;
-    } else if (!openPull && headSha !== baseSha) {
-      // Left over from a merged or closed pull request: start again from the base branch.
-      await this.#call(`reset branch '${branch}'`, () =>
-        this.#octokit.rest.git.updateRef({
-          owner,
-          repo,
-          ref: `heads/${branch}`,
-          sha: baseSha,
-          force: true,
-        }),
-      );
-      headSha = baseSha;
-    }
-
-    const branchHasFiles =
-      headSha === baseSha ? false : await this.#hasFiles(branch, files);
-    if (!branchHasFiles) {
-      const parent = headSha;
-      const { data: parentCommit } = await this.#call(
-        `read commit ${parent}`,
-        () =>
-          this.#octokit.rest.git.getCommit({
-            owner,
-            repo,
-            commit_sha: parent,
-          }),
-      );
-      const { data: tree } = await this.#call('create a tree', () =>
-        this.#octokit.rest.git.createTree({
-          owner,
-          repo,
-          base_tree: parentCommit.tree.sha,
-          tree: files.map(file => ({
-            path: file.path,
-            mode: '100644' as const,
-            type: 'blob' as const,
-            content: file.content,
-          })),
-        }),
-      );
-      const { data: commit } = await this.#call('create a commit', () =>
-        this.#octokit.rest.git.createCommit({
-          owner,
-          repo,
-          message: options.commitMessage,
-          tree: tree.sha,
-          parents: [parent],
-        }),
-      );
-      await this.#call(`update branch '${branch}'`, () =>
-        this.#octokit.rest.git.updateRef({
-          owner,
-          repo,
-          ref: `heads/${branch}`,
-          sha: commit.sha,
-        }),
-      );
-    }
-
-    if (openPull) {
+    if (openPull && (await this.#hasFiles(branch, files))) {
       return {
-        status: branchHasFiles ? 'unchanged' : 'updated',
+        status: 'unchanged',
         branch,
         url: openPull.html_url,
         number: openPull.number,
       };
     }
-    const { data: created } = await this.#call(
-      `open a pull request from '${branch}'`,
+
+    // One commit with every file on top of the base branch, on `branch` (created, or reset
+    // when left over from a merged or closed pull request), and the pull request opened or
+    // updated: octokit-plugin-create-pull-request.
+    await this.#assertCanPush();
+    const response = await this.#call(
+      `commit to branch '${branch}' and open a pull request`,
       () =>
-        this.#octokit.rest.pulls.create({
-          owner,
-          repo,
-          head: branch,
-          base,
-          title: options.title,
-          body: options.body,
-        }),
+        composeCreatePullRequest(
+          this.#octokit as unknown as Parameters<
+            typeof composeCreatePullRequest
+          >[0],
+          {
+            owner,
+            repo,
+            base,
+            head: branch,
+            title: options.title,
+            body: options.body,
+            update: true,
+            createWhenEmpty: false,
+            changes: [
+              {
+                files: Object.fromEntries(
+                  files.map(file => [file.path, file.content]),
+                ),
+                commit: options.commitMessage,
+                emptyCommit: false,
+              },
+            ],
+          },
+        ),
     );
+    if (!response) return { status: 'up-to-date', branch };
     return {
-      status: 'created',
+      status: openPull ? 'updated' : 'created',
       branch,
-      url: created.html_url,
-      number: created.number,
+      url: response.data.html_url,
+      number: response.data.number,
     };
   }
 }

@@ -7,8 +7,12 @@
  */
 export {
   applicationName,
+  applicationsInputSchema,
+  applicationsInputShape,
+  applyApplicationsDefaults,
   buildApplications,
   buildAppProject,
+  checkApplicationsInput,
   destinationFor,
   resolveApplicationsInput,
   KUBERNETES_ID_LABEL,
@@ -26,7 +30,7 @@ export type {
   ResolvedApplicationsInput,
   SyncPolicyInput,
 } from './applications';
-export { diffApplication, mergeForUpdate, omitEmpty } from './compare';
+export { diffApplication, mergeForUpdate } from './compare';
 export { ArgoCdClient } from './ArgoCdClient';
 export type { ArgoCdClientOptions } from './ArgoCdClient';
 export {
@@ -37,7 +41,7 @@ export {
   DEFAULT_GITOPS_PATH_PATTERN,
   DEFAULT_GITOPS_PROJECT_PATH_PATTERN,
 } from './config';
-export type { ArgoCdInstance, GitOpsConfig } from './config';
+export type { GitOpsConfig } from './config';
 export { ensureApplication, ensureProject } from './ensure';
 export type { EnsureApplicationResult, EnsureStatus } from './ensure';
 export { createOctokit, GitOpsWriter, manifestToYaml } from './gitops';
@@ -52,16 +56,9 @@ export {
   gitOpsFiles,
   MANAGED_BY_HEADER,
 } from './gitopsFiles';
-export { checkPathPattern, renderPath } from './paths';
+export { renderPath } from './paths';
 export type { PathValues } from './paths';
-export { normalizeRepoUrl, parseGitHubRepository } from './repoUrl';
+export { gitRepoUrl, repoUrlProblem } from './repoUrl';
 export type { GitHubRepository } from './repoUrl';
 export * from './types';
-export {
-  assertDnsLabel,
-  assertDnsSubdomain,
-  assertLabelKey,
-  assertLabelValue,
-  assertRepoPath,
-  assertToken,
-} from './validation';
+export { MAX_HELM_RELEASE_NAME_LENGTH } from './validation';

@@ -42,12 +42,24 @@ describe('checkPathPattern', () => {
   it.each([
     [
       'apps/{appName}.yaml',
-      /pathPattern 'apps\/\{appName\}.yaml' must contain \{environment\} or \{applicationName\}/,
+      "pathPattern 'apps/{appName}.yaml' must contain {environment} or {applicationName} so that each object gets its own file",
     ],
-    ['apps/{env}/{appName}.yaml', /unknown placeholder '\{env\}'/],
-    ['/apps/{environment}.yaml', /must be relative to the repository root/],
-    ['../apps/{environment}.yaml', /must stay inside the repository/],
-    ['apps/{environment} x.yaml', /whitespace/],
+    [
+      'apps/{env}/{appName}.yaml',
+      "pathPattern 'apps/{env}/{appName}.yaml' uses the unknown placeholder '{env}'; known: {appName}, {environment}, {applicationName}, {instance}, {project}",
+    ],
+    [
+      '/apps/{environment}.yaml',
+      "pathPattern: '/apps/x.yaml' must be relative to the repository root (no leading '/')",
+    ],
+    [
+      '../apps/{environment}.yaml',
+      "pathPattern: '../apps/x.yaml' must stay inside the repository (no '..' segments)",
+    ],
+    [
+      'apps/{environment} x.yaml',
+      'pathPattern: "apps/x x.yaml" must not contain whitespace or control characters',
+    ],
   ])('rejects %s', (pattern, message) => {
     expect(() => checkPathPattern('pathPattern', pattern, required)).toThrow(
       message,

@@ -1,5 +1,6 @@
 import { InputError } from '@backstage/errors';
-import { assertRepoPath } from './validation';
+import { parseValue } from '@runway/plugin-runway-common';
+import { repoPath } from './validation';
 
 /** The placeholders a GitOps path pattern may use. */
 export type PathValues = {
@@ -50,7 +51,7 @@ export function checkPathPattern(
       )} so that each object gets its own file`,
     );
   }
-  assertRepoPath(field, pattern.replace(PLACEHOLDER, 'x'));
+  parseValue(field, repoPath(), pattern.replace(PLACEHOLDER, 'x'));
 }
 
 /** The pattern with its placeholders replaced. Pure. */

@@ -1,7 +1,8 @@
 import { InputError } from '@backstage/errors';
-import { normalizeRepoUrl, parseGitHubRepository } from './repoUrl';
+import { parseValue } from '@runway/plugin-runway-common';
+import { gitRepoUrl, parseGitHubRepository, repoUrlProblem } from './repoUrl';
 
-describe('normalizeRepoUrl', () => {
+describe('gitRepoUrl', () => {
   it.each([
     [
       'https://github.com/example-org/orders-api.git',
@@ -23,48 +24,49 @@ describe('normalizeRepoUrl', () => {
       'git@github.com:example-org/orders-api.git',
       'git@github.com:example-org/orders-api.git',
     ],
-    [
-      'github.com?owner=example-org&repo=orders-api',
-      'https://github.com/example-org/orders-api.git',
-    ],
-    [
-      'github.com?repo=orders-api&owner=example-org',
-      'https://github.com/example-org/orders-api.git',
-    ],
-    [
-      'ghe.example.com:8443?owner=team&repo=svc',
-      'https://ghe.example.com:8443/team/svc.git',
-    ],
   ])('accepts %s as %s', (input, expected) => {
-    expect(normalizeRepoUrl('repoUrl', input)).toBe(expected);
+    expect(parseValue('repoUrl', gitRepoUrl(), input)).toBe(expected);
   });
 
   it.each([
-    ['', /repoUrl must not be empty/],
-    ['   ', /repoUrl must not be empty/],
-    ['orders-api', /repoUrl 'orders-api' is not a repository URL/],
-    ['ftp://example.com/repo', /unsupported scheme 'ftp'/],
-    ['file:///tmp/repo', /unsupported scheme 'file'/],
-    ['github.com?owner=example-org', /lacks owner or repo/],
+    ['', 'repoUrl: must not be empty'],
+    ['   ', 'repoUrl: must not be empty'],
+    [
+      'orders-api',
+      "repoUrl: 'orders-api' is not a repository URL; use an https:// or ssh:// Git URL, or a scp-like 'git@host:owner/repo.git'",
+    ],
+    [
+      'ftp://example.com/repo',
+      "repoUrl: 'ftp://example.com/repo' uses the unsupported scheme 'ftp'",
+    ],
+    ['file:///tmp/repo', "uses the unsupported scheme 'file'"],
+    [
+      'github.com?owner=example-org&repo=orders-api',
+      "repoUrl: 'github.com?owner=example-org&repo=orders-api' is the scaffolder's 'host?owner=…&repo=…' form, which the action resolves with its integrations; give a Git URL",
+    ],
     [
       'https://user:secret@github.com/example-org/orders-api',
-      /must not contain credentials/,
+      'repoUrl: must not contain credentials; Argo CD uses the repository credentials configured in Argo CD',
     ],
-    ['https://token@github.com/example-org/orders-api', /credentials/],
-    ['https://github.com/', /must name a host and a repository path/],
-    ['https://', /not a valid URL/],
+    [
+      'https://token@github.com/example-org/orders-api',
+      'repoUrl: must not contain credentials',
+    ],
+    [
+      'https://github.com/',
+      "repoUrl: 'https://github.com/' must name a host and a repository path",
+    ],
+    ['https://', "repoUrl: 'https://' is not a valid URL"],
   ])('rejects %j', (input, message) => {
-    expect(() => normalizeRepoUrl('repoUrl', input)).toThrow(InputError);
-    expect(() => normalizeRepoUrl('repoUrl', input)).toThrow(message);
+    expect(() => parseValue('repoUrl', gitRepoUrl(), input)).toThrow(
+      InputError,
+    );
+    expect(() => parseValue('repoUrl', gitRepoUrl(), input)).toThrow(message);
   });
 
   it('never echoes credentials it refuses', () => {
-    expect(() =>
-      normalizeRepoUrl('repoUrl', 'https://u:s3cr3t@github.com/o/r'),
-    ).toThrow(
-      expect.objectContaining({
-        message: expect.not.stringContaining('s3cr3t'),
-      }),
+    expect(repoUrlProblem('https://u:s3cr3t@github.com/o/r')).not.toContain(
+      's3cr3t',
     );
   });
 });
@@ -84,10 +86,6 @@ describe('parseGitHubRepository', () => {
       { host: 'github.com', owner: 'example-org', repo: 'gitops' },
     ],
     [
-      'github.com?owner=example-org&repo=gitops',
-      { host: 'github.com', owner: 'example-org', repo: 'gitops' },
-    ],
-    [
       'https://ghe.example.com/platform/gitops/',
       { host: 'ghe.example.com', owner: 'platform', repo: 'gitops' },
     ],
@@ -100,12 +98,12 @@ describe('parseGitHubRepository', () => {
   it.each([
     'https://github.com/example-org',
     'https://github.com/a/b/c',
-    'github.com?owner=example-org',
+    'github.com?owner=example-org&repo=gitops',
     'https://x:y@github.com/a/b',
     '',
   ])('rejects %j naming the field and the accepted forms', input => {
     expect(() => parseGitHubRepository('argocd.gitops.repoUrl', input)).toThrow(
-      /argocd.gitops.repoUrl '.*' must name a GitHub repository as https:\/\/<host>\/<owner>\/<repo>/,
+      `argocd.gitops.repoUrl '${input}' must name a GitHub repository as https://<host>/<owner>/<repo> or <host>/<owner>/<repo>`,
     );
   });
 });

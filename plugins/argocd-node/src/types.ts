@@ -92,3 +92,17 @@ export type AppProject = {
   spec: AppProjectSpec;
   [key: string]: unknown;
 };
+
+/** A configured Argo CD instance, without its token. */
+export type ArgoCdInstance = {
+  /** The name templates pick it by. */
+  name: string;
+  /** Base URL of the Argo CD server (UI and API), without a trailing '/'. */
+  url: string;
+  /** Per-request timeout in milliseconds. */
+  timeoutMs: number;
+  /** Attempts per request when Argo CD times out or answers 429 / 5xx. */
+  maxAttempts: number;
+  /** Whether a token is configured (api mode needs one). */
+  hasToken: boolean;
+};

@@ -5,5 +5,5 @@
  * @packageDocumentation
  */
 export { scaffolderModuleArgoCd as default } from './module';
-export { createArgoCdAppCreateAction, ACTION_ID } from './actions/createApp';
-export type { CreateArgoCdAppActionOptions } from './actions/createApp';
+export { createArgocdAppCreateAction, ACTION_ID } from './actions/createApp';
+export type { CreateArgocdAppActionOptions } from './actions/createApp';

@@ -76,6 +76,38 @@ describe('scaffolderModuleArgoCd', () => {
     );
   });
 
+  it('publishes the rules of the input, not only its types', async () => {
+    const { actions } = await start({});
+    const { properties } = actions[0].schema?.input as any;
+    expect(properties.appName).toMatchObject({
+      type: 'string',
+      minLength: 1,
+      maxLength: 53,
+      pattern: '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$',
+    });
+    expect(properties.project).toMatchObject({
+      default: 'default',
+      maxLength: 253,
+    });
+    expect(properties.path.default).toBe('chart');
+    expect(properties.targetRevision.default).toBe('HEAD');
+    expect(properties.environments).toMatchObject({
+      minItems: 1,
+      default: [{ name: 'staging' }, { name: 'production' }],
+    });
+    expect(properties.environments.items.properties.name.pattern).toBe(
+      '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$',
+    );
+    expect(properties.syncPolicy.properties.syncOptions.items.pattern).toBe(
+      '^[A-Za-z][A-Za-z0-9]*=\\S+$',
+    );
+    expect(properties.mode).toMatchObject({
+      enum: ['api', 'gitops'],
+      default: 'api',
+    });
+    expect(properties.upsert.default).toBe(false);
+  });
+
   it('describes every input field', async () => {
     const { actions } = await start({});
     const properties = (actions[0].schema?.input as any).properties;

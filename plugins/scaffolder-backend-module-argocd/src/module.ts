@@ -3,9 +3,13 @@ import {
   createBackendModule,
 } from '@backstage/backend-plugin-api';
 import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
-import { createArgoCdAppCreateAction } from './actions/createApp';
+import { createArgocdAppCreateAction } from './actions/createApp';
 
-/** Adds `argocd:app:create` to the scaffolder. */
+/**
+ * Adds `argocd:app:create` to the scaffolder.
+ *
+ * @public
+ */
 export const scaffolderModuleArgoCd = createBackendModule({
   pluginId: 'scaffolder',
   moduleId: 'argocd',
@@ -17,7 +21,7 @@ export const scaffolderModuleArgoCd = createBackendModule({
         logger: coreServices.logger,
       },
       async init({ scaffolder, config, logger }) {
-        const action = createArgoCdAppCreateAction({ config });
+        const action = createArgocdAppCreateAction({ config });
         scaffolder.addActions(action);
         const names = (
           config.getOptionalConfigArray('argocd.instances') ?? []

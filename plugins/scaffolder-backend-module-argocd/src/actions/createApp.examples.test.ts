@@ -4,9 +4,8 @@ import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-
 import { validateCrd } from '@runway/testing';
 import { setupServer } from 'msw/node';
 import yaml from 'yaml';
-import { FakeArgoCd } from '../__testUtils__/FakeArgoCd';
-import { FakeGitHub } from '../__testUtils__/FakeGitHub';
-import { createArgoCdAppCreateAction } from './createApp';
+import { FakeArgoCd, FakeGitHub } from '@runway/plugin-argocd-node-test-utils';
+import { createArgocdAppCreateAction } from './createApp';
 import { examples } from './createApp.examples';
 
 const ARGO = 'https://argocd.example.com';
@@ -37,7 +36,7 @@ describe('argocd:app:create examples', () => {
   let github: FakeGitHub;
 
   beforeEach(() => {
-    argo = new FakeArgoCd(ARGO, 'argo-token');
+    argo = new FakeArgoCd({ url: ARGO, token: 'argo-token' });
     github = new FakeGitHub({
       owner: 'example-org',
       repo: 'gitops',
@@ -46,7 +45,7 @@ describe('argocd:app:create examples', () => {
     server.use(...argo.handlers(), ...github.handlers());
   });
 
-  const action = createArgoCdAppCreateAction({
+  const action = createArgocdAppCreateAction({
     config: new ConfigReader({
       integrations: { github: [{ host: 'github.com', token: 'gh-token' }] },
       argocd: {

@@ -9,13 +9,17 @@ import {
 } from '@backstage/errors';
 import { registerMswTestHooks } from '@backstage/backend-test-utils';
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
-import { buildApplications, Application } from '@runway/plugin-argocd-node';
+import {
+  Application,
+  ApplicationsInput,
+  buildApplications as buildFromResolved,
+  resolveApplicationsInput,
+} from '@runway/plugin-argocd-node';
 import { validateCrd } from '@runway/testing';
 import { setupServer } from 'msw/node';
 import { parse } from 'yaml';
-import { FakeArgoCd } from '../__testUtils__/FakeArgoCd';
-import { FakeGitHub } from '../__testUtils__/FakeGitHub';
-import { createArgoCdAppCreateAction } from './createApp';
+import { FakeArgoCd, FakeGitHub } from '@runway/plugin-argocd-node-test-utils';
+import { createArgocdAppCreateAction } from './createApp';
 
 /** `JsonObject`, the type of action input. */
 type JsonObject = NonNullable<ConstructorParameters<typeof ConfigReader>[0]>;
@@ -47,6 +51,10 @@ const baseInput = {
   repoUrl: 'https://github.com/example-org/orders-api.git',
 };
 
+/** The library's Applications for an input: what the action must build. */
+const buildApplications = (input: ApplicationsInput) =>
+  buildFromResolved(resolveApplicationsInput(input));
+
 /** The Applications the action builds for `baseInput` (api mode). */
 const expected = buildApplications(baseInput);
 
@@ -60,8 +68,8 @@ describe('argocd:app:create', () => {
   let sleep: jest.Mock;
 
   beforeEach(() => {
-    argo = new FakeArgoCd(ARGO, ARGO_TOKEN);
-    edge = new FakeArgoCd(EDGE, 'edge-token');
+    argo = new FakeArgoCd({ url: ARGO, token: ARGO_TOKEN });
+    edge = new FakeArgoCd({ url: EDGE, token: 'edge-token' });
     github = new FakeGitHub({
       owner: 'example-org',
       repo: 'gitops',
@@ -72,7 +80,7 @@ describe('argocd:app:create', () => {
   });
 
   function action(data: object = configData) {
-    return createArgoCdAppCreateAction({
+    return createArgocdAppCreateAction({
       config: new ConfigReader(
         data as ConstructorParameters<typeof ConfigReader>[0],
       ),
@@ -202,7 +210,7 @@ describe('argocd:app:create', () => {
     });
 
     it('says which instance rejected the token (401) and what to check', async () => {
-      argo = new FakeArgoCd(ARGO, 'another-token');
+      argo = new FakeArgoCd({ url: ARGO, token: 'another-token' });
       server.use(...argo.handlers());
       const result = run(baseInput);
       await expect(result).rejects.toThrow(AuthenticationError);
@@ -384,59 +392,91 @@ describe('argocd:app:create', () => {
     it('still rejects bad input', async () => {
       await expect(
         run({ ...baseInput, appName: 'Orders' }, { isDryRun: true }),
-      ).rejects.toThrow(/appName 'Orders' must be a DNS-1123 label/);
+      ).rejects.toThrow('appName: "Orders" is not a DNS-1123 label');
     });
   });
 
   describe('input', () => {
-    it.each<[string, JsonObject, RegExp]>([
+    it.each<[string, JsonObject, string]>([
       [
         'appName not DNS-1123',
         { appName: 'Orders_API' },
-        /appName 'Orders_API' must be a DNS-1123 label/,
+        `appName: "Orders_API" is not a DNS-1123 label (lower-case letters, digits and '-', starting and ending with a letter or digit)`,
       ],
+      ['appName missing', { appName: undefined }, 'appName: is required'],
       [
         'unknown instance',
         { instance: 'prod' },
-        /instance 'prod' is not a configured Argo CD instance; configured: 'main', 'edge', 'tokenless'/,
+        "instance 'prod' is not a configured Argo CD instance; configured: 'main', 'edge', 'tokenless'",
       ],
       [
         'unknown mode',
         { mode: 'kubectl' },
-        /mode must be 'api' or 'gitops', got 'kubectl'/,
+        `mode: must be 'api' or 'gitops', got "kubectl"`,
+      ],
+      [
+        'upsert not a boolean',
+        { upsert: 'yes' },
+        'upsert: must be true or false, got "yes"',
       ],
       [
         'duplicate environment',
         { environments: [{ name: 'qa' }, { name: 'qa' }] },
-        /environments\[1\]\.name 'qa' is listed twice/,
+        "environments[1].name: 'qa' is listed twice; environment names must be unique",
       ],
       [
         'bad namespace',
         { environments: [{ name: 'qa', namespace: 'QA' }] },
-        /environments\[0\]\.namespace 'QA' must be a DNS-1123 label/,
+        'environments[0].namespace: "QA" is not a DNS-1123 label',
       ],
       [
         'credentials in repoUrl',
         { repoUrl: 'https://x:ghp_secret@github.com/o/r' },
-        /repoUrl must not contain credentials/,
+        'repoUrl: must not contain credentials; Argo CD uses the repository credentials configured in Argo CD',
+      ],
+      [
+        'a picker-form repoUrl without repo',
+        { repoUrl: 'github.com?owner=example-org' },
+        'repoUrl: Invalid repo URL passed to publisher: https://github.com/?owner=example-org, missing repo',
+      ],
+      [
+        'a picker-form repoUrl on a host without integration',
+        { repoUrl: 'git.example.com?owner=o&repo=r' },
+        'repoUrl: No matching integration configuration for host git.example.com, please check your integrations config',
       ],
       [
         'instance without a token',
         { instance: 'tokenless' },
-        /Argo CD instance 'tokenless' has no token: set argocd.instances\[2\]\.token/,
+        "Argo CD instance 'tokenless' has no token: set argocd.instances[2].token",
       ],
       [
         'bad sync option',
         { syncPolicy: { syncOptions: ['Prune'] } },
-        /syncPolicy\.syncOptions\[0\] 'Prune' must have the form Key=Value/,
+        'syncPolicy.syncOptions[0]: "Prune" must have the form Key=Value, e.g. CreateNamespace=true',
       ],
     ])('rejects %s before any HTTP call', async (_name, override, message) => {
-      const result = run({ ...baseInput, ...override });
+      const result = run({ ...baseInput, ...override } as JsonObject);
       await expect(result).rejects.toThrow(InputError);
       await expect(result).rejects.toThrow(message);
       expect(argo.requests).toEqual([]);
       expect(edge.requests).toEqual([]);
       expect(github.requests).toEqual([]);
+    });
+
+    it("resolves the scaffolder's host?owner=…&repo=… form to the clone URL", async () => {
+      const ctx = await run(
+        {
+          ...baseInput,
+          repoUrl: 'github.com?owner=example-org&repo=orders-api',
+        },
+        { isDryRun: true },
+      );
+      expect(
+        outputs(ctx).manifests.map((m: Application) => m.spec.source?.repoURL),
+      ).toEqual([
+        'https://github.com/example-org/orders-api.git',
+        'https://github.com/example-org/orders-api.git',
+      ]);
     });
 
     it('fails clearly at run time when no instance is configured', async () => {

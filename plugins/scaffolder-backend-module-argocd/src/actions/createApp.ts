@@ -1,36 +1,124 @@
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import { Config } from '@backstage/config';
-import { AuthenticationError, InputError } from '@backstage/errors';
+import { InputError } from '@backstage/errors';
 import {
   DefaultGithubCredentialsProvider,
   GithubCredentialsProvider,
   ScmIntegrationRegistry,
   ScmIntegrations,
 } from '@backstage/integration';
-import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
+import { getOctokitOptions } from '@backstage/plugin-scaffolder-backend-module-github';
 import {
-  ApplicationsInput,
+  createTemplateAction,
+  parseRepoUrl,
+} from '@backstage/plugin-scaffolder-node';
+import {
+  applicationsInputShape,
+  applyApplicationsDefaults,
   ArgoCdClientOptions,
   ArgoCdInstances,
   buildApplications,
   buildAppProject,
+  checkApplicationsInput,
   createOctokit,
   ensureApplication,
   ensureProject,
-  GitOpsConfig,
+  GitHubRepository,
   gitOpsBranchName,
   gitOpsFiles,
-  GitHubRepository,
+  gitRepoUrl,
   GitOpsWriter,
   manifestToYaml,
   readGitOpsConfig,
-  resolveApplicationsInput,
 } from '@runway/plugin-argocd-node';
+import { parseInput, parseValue } from '@runway/plugin-runway-common';
+import { z } from 'zod/v3';
 import { examples } from './createApp.examples';
 
+/** @public */
 export const ACTION_ID = 'argocd:app:create';
 
-export type CreateArgoCdAppActionOptions = {
+/**
+ * The input of `argocd:app:create`: the rules of `@runway/plugin-argocd-node`'s
+ * Applications input, and the action's own fields. The scaffolder publishes it as the
+ * action's JSON schema; the handler parses with it (defaults, cross-field rules).
+ */
+const shape = applicationsInputShape;
+const createAppInputSchema = z
+  .object({
+    appName: shape.appName,
+    instance: z
+      .string()
+      .min(1, 'must not be empty')
+      .optional()
+      .describe(
+        'Name of the Argo CD instance in argocd.instances of app-config. Default: the first configured instance.',
+      ),
+    project: shape.project,
+    createProject: z
+      .boolean()
+      .default(false)
+      .describe(
+        "Create the AppProject when it does not exist (allowing the app's repository, its destinations and Namespace creation). An existing project is never changed. Default: false.",
+      ),
+    repoUrl: z
+      .string()
+      .min(1, 'must not be empty')
+      .describe(
+        "The Git repository with the chart: an https:// or ssh:// URL, scp-like git@host:owner/repo.git, or the scaffolder's host?owner=…&repo=… form (resolved with the integrations). No credentials: Argo CD reads it with its own repository credentials.",
+      ),
+    path: shape.path,
+    targetRevision: shape.targetRevision,
+    environments: shape.environments,
+    syncPolicy: shape.syncPolicy,
+    labels: shape.labels,
+    mode: z
+      .enum(['api', 'gitops'])
+      .default('api')
+      .describe(
+        "api: create the Applications through the Argo CD API with the instance's token from app-config. gitops: commit them to the argocd.gitops repository through a pull request. Default: api.",
+      ),
+    upsert: z
+      .boolean()
+      .default(false)
+      .describe(
+        'api mode: update an existing Application whose spec differs instead of failing with a conflict. Default: false.',
+      ),
+  })
+  .superRefine(checkApplicationsInput);
+
+const createAppOutputSchema = z.object({
+  applications: z
+    .array(
+      z.object({
+        name: z.string().describe('Application name.'),
+        environment: z.string().describe('Environment name.'),
+        url: z
+          .string()
+          .describe(
+            'The Application in the Argo CD UI (in gitops mode, where it will be once the pull request is merged).',
+          ),
+      }),
+    )
+    .describe('One entry per environment.'),
+  manifests: z
+    .array(z.record(z.unknown()))
+    .describe(
+      'The manifests the action creates or would create: the AppProject first when createProject is true, then the Applications.',
+    ),
+  pullRequestUrl: z
+    .string()
+    .optional()
+    .describe(
+      'gitops mode: the pull request with the manifests (absent when the base branch already has them).',
+    ),
+});
+
+/** `host?owner=…&repo=…`, the RepoUrlPicker's form. */
+const PICKER_FORM = /^[A-Za-z0-9.-]+(:\d+)?\?/;
+
+/** @public */
+export type CreateArgocdAppActionOptions = {
   /** Read for `argocd.instances` and `argocd.gitops` (and `integrations` unless given). */
   config: Config;
   /** GitHub integrations for the `gitops` mode. Default: from `config`. */
@@ -45,9 +133,11 @@ export type CreateArgoCdAppActionOptions = {
  * `argocd:app:create`: registers a service in Argo CD, one Application per environment,
  * through the Argo CD API (`api` mode) or a pull request to the GitOps repository (`gitops`
  * mode). Idempotent, retry-safe (each remote step is a checkpoint) and dry-runnable.
+ *
+ * @public
  */
-export function createArgoCdAppCreateAction(
-  options: CreateArgoCdAppActionOptions,
+export function createArgocdAppCreateAction(
+  options: CreateArgocdAppActionOptions,
 ) {
   const { config } = options;
   const instances = ArgoCdInstances.fromConfig(config);
@@ -58,29 +148,43 @@ export function createArgoCdAppCreateAction(
     options.githubCredentialsProvider ??
     DefaultGithubCredentialsProvider.fromIntegrations(integrations);
 
+  /** The Git URL Argo CD pulls from: the picker form resolved to its clone URL. */
+  function gitUrlOf(repoUrl: string): string {
+    if (!PICKER_FORM.test(repoUrl.trim())) return repoUrl;
+    let parsed: ReturnType<typeof parseRepoUrl>;
+    try {
+      parsed = parseRepoUrl(repoUrl.trim(), integrations);
+    } catch (error) {
+      throw new InputError(`repoUrl: ${(error as Error).message}`);
+    }
+    const owner = parsed.owner ?? parsed.organization;
+    if (!owner) {
+      throw new InputError(`repoUrl: '${repoUrl}' names no owner`);
+    }
+    return `https://${parsed.host}/${owner}/${parsed.repo}.git`;
+  }
+
   /** An Octokit with the integrations.github credentials for the GitOps repository. */
   async function octokitFor(
     repository: GitHubRepository,
     logger: LoggerService,
   ) {
     const { host, owner, repo } = repository;
-    const integration = integrations.github.byHost(host);
-    if (!integration) {
+    if (!integrations.github.byHost(host)) {
       throw new InputError(
         `argocd.gitops.repoUrl is on ${host}, which has no integrations.github entry in app-config: add one with a token or a GitHub App`,
       );
     }
-    const { token } = await githubCredentialsProvider.getCredentials({
-      url: `https://${host}/${owner}/${repo}`,
+    const octokitOptions = await getOctokitOptions({
+      integrations,
+      credentialsProvider: githubCredentialsProvider,
+      host,
+      owner,
+      repo,
     });
-    if (!token) {
-      throw new AuthenticationError(
-        `No GitHub credentials for ${host}/${owner}/${repo}: configure a token or a GitHub App for ${host} under integrations.github`,
-      );
-    }
     return createOctokit({
-      token,
-      baseUrl: integration.config.apiBaseUrl,
+      token: String(octokitOptions.auth),
+      baseUrl: octokitOptions.baseUrl,
       logger,
     });
   }
@@ -92,240 +196,31 @@ export function createArgoCdAppCreateAction(
     examples,
     supportsDryRun: true,
     schema: {
-      input: {
-        appName: z =>
-          z
-            .string()
-            .describe(
-              'The service name: a DNS-1123 label of at most 53 characters. Names the Applications (<appName>-<environment>), the Helm release and the default namespace, and is the value of their backstage.io/kubernetes-id label.',
-            ),
-        instance: z =>
-          z
-            .string()
-            .optional()
-            .describe(
-              'Name of the Argo CD instance in argocd.instances of app-config. Default: the first configured instance.',
-            ),
-        project: z =>
-          z
-            .string()
-            .optional()
-            .describe(
-              'The Argo CD AppProject of the Applications. It must exist unless createProject is true. Default: default.',
-            ),
-        createProject: z =>
-          z
-            .boolean()
-            .optional()
-            .describe(
-              "Create the AppProject when it does not exist (allowing the app's repository, its destinations and Namespace creation). An existing project is never changed. Default: false.",
-            ),
-        repoUrl: z =>
-          z
-            .string()
-            .describe(
-              "The Git repository with the chart: an https:// or ssh:// URL, scp-like git@host:owner/repo.git, or the scaffolder's host?owner=…&repo=… form. Argo CD reads it with its own repository credentials.",
-            ),
-        path: z =>
-          z
-            .string()
-            .optional()
-            .describe(
-              "The Helm chart's directory in the repository. Default: chart (where Runway's templates put it).",
-            ),
-        targetRevision: z =>
-          z
-            .string()
-            .optional()
-            .describe(
-              'The branch, tag or commit Argo CD deploys. Default: HEAD.',
-            ),
-        environments: z =>
-          z
-            .array(
-              z.object({
-                name: z
-                  .string()
-                  .describe(
-                    'Environment name, a DNS-1123 label; the Application is <appName>-<name>.',
-                  ),
-                namespace: z
-                  .string()
-                  .optional()
-                  .describe('Target namespace. Default: appName.'),
-                valueFiles: z
-                  .array(z.string())
-                  .optional()
-                  .describe(
-                    'Helm value files, relative to the chart. Default: [values-<name>.yaml].',
-                  ),
-                cluster: z
-                  .string()
-                  .optional()
-                  .describe(
-                    'Target cluster: its name in Argo CD, or its API server URL. Default: the cluster Argo CD runs in (https://kubernetes.default.svc).',
-                  ),
-              }),
-            )
-            .optional()
-            .describe(
-              'The environments to deploy to, one Application each. Default: staging and production.',
-            ),
-        syncPolicy: z =>
-          z
-            .object({
-              automated: z
-                .union([
-                  z.literal(false),
-                  z.object({
-                    prune: z
-                      .boolean()
-                      .optional()
-                      .describe(
-                        'Delete resources no longer in Git. Default: true.',
-                      ),
-                    selfHeal: z
-                      .boolean()
-                      .optional()
-                      .describe(
-                        'Revert changes made in the cluster. Default: true.',
-                      ),
-                    allowEmpty: z
-                      .boolean()
-                      .optional()
-                      .describe('Allow syncing to zero resources.'),
-                  }),
-                ])
-                .optional()
-                .describe(
-                  'Automated sync, or false for manual syncs. Default: { prune: true, selfHeal: true }.',
-                ),
-              syncOptions: z
-                .array(z.string())
-                .optional()
-                .describe(
-                  'Argo CD sync options (Key=Value); a given list replaces the default [CreateNamespace=true].',
-                ),
-              retry: z
-                .object({
-                  limit: z
-                    .number()
-                    .int()
-                    .optional()
-                    .describe('Attempts of a failed sync; -1 for unlimited.'),
-                  backoff: z
-                    .object({
-                      duration: z
-                        .string()
-                        .optional()
-                        .describe('First wait, e.g. 5s.'),
-                      factor: z
-                        .number()
-                        .int()
-                        .optional()
-                        .describe('Multiplier of each next wait.'),
-                      maxDuration: z
-                        .string()
-                        .optional()
-                        .describe('Longest wait, e.g. 3m.'),
-                    })
-                    .optional()
-                    .describe('Waits between sync attempts.'),
-                })
-                .optional()
-                .describe('Retries of failed syncs. Default: none.'),
-            })
-            .optional()
-            .describe(
-              "The Applications' sync policy (Argo CD's shape). Default: automated with prune and selfHeal, and CreateNamespace=true.",
-            ),
-        labels: z =>
-          z
-            .record(z.string())
-            .optional()
-            .describe(
-              'Extra labels on every Application. backstage.io/kubernetes-id: <appName> is always set.',
-            ),
-        mode: z =>
-          z
-            .enum(['api', 'gitops'])
-            .optional()
-            .describe(
-              "api: create the Applications through the Argo CD API with the instance's token from app-config. gitops: commit them to the argocd.gitops repository through a pull request. Default: api.",
-            ),
-        upsert: z =>
-          z
-            .boolean()
-            .optional()
-            .describe(
-              'api mode: update an existing Application whose spec differs instead of failing with a conflict. Default: false.',
-            ),
-      },
-      output: {
-        applications: z =>
-          z
-            .array(
-              z.object({
-                name: z.string().describe('Application name.'),
-                environment: z.string().describe('Environment name.'),
-                url: z
-                  .string()
-                  .describe(
-                    'The Application in the Argo CD UI (in gitops mode, where it will be once the pull request is merged).',
-                  ),
-              }),
-            )
-            .describe('One entry per environment.'),
-        manifests: z =>
-          z
-            .array(z.record(z.unknown()))
-            .describe(
-              'The manifests the action creates or would create: the AppProject first when createProject is true, then the Applications.',
-            ),
-        pullRequestUrl: z =>
-          z
-            .string()
-            .optional()
-            .describe(
-              'gitops mode: the pull request with the manifests (absent when the base branch already has them).',
-            ),
-      },
+      input: () => createAppInputSchema,
+      output: () => createAppOutputSchema,
     },
 
     async handler(ctx) {
-      const { input, logger } = ctx;
-      const mode = input.mode ?? 'api';
-      if (mode !== 'api' && mode !== 'gitops') {
+      const { logger } = ctx;
+      // The scaffolder checked the JSON schema; this applies the defaults and the rules
+      // across fields, and checks direct callers' input too.
+      const input = parseInput(createAppInputSchema, ctx.input);
+      const { mode, createProject } = input;
+      const instance = instances.get(input.instance);
+      if (mode === 'gitops' && !gitops) {
         throw new InputError(
-          `mode must be 'api' or 'gitops', got '${String(mode)}'`,
+          "mode 'gitops' needs argocd.gitops in app-config (repoUrl, and optionally baseBranch, pathPattern)",
         );
       }
-      const instance = instances.get(input.instance);
-      let gitopsConfig: GitOpsConfig | undefined;
-      if (mode === 'gitops') {
-        if (!gitops) {
-          throw new InputError(
-            "mode 'gitops' needs argocd.gitops in app-config (repoUrl, and optionally baseBranch, pathPattern)",
-          );
-        }
-        gitopsConfig = gitops;
-      }
+      const gitopsConfig = mode === 'gitops' ? gitops : undefined;
 
-      const applicationsInput: ApplicationsInput = {
-        appName: input.appName,
-        project: input.project,
-        repoUrl: input.repoUrl,
-        path: input.path,
-        targetRevision: input.targetRevision,
-        environments: input.environments,
-        syncPolicy: input.syncPolicy,
-        labels: input.labels,
+      const resolved = applyApplicationsDefaults({
+        ...input,
+        repoUrl: parseValue('repoUrl', gitRepoUrl(), gitUrlOf(input.repoUrl)),
         applicationNamespace: gitopsConfig?.applicationNamespace,
-      };
-      const resolved = resolveApplicationsInput(applicationsInput);
-      const manifests = buildApplications(applicationsInput);
-      const project = buildAppProject(applicationsInput);
-      const createProject = input.createProject ?? false;
+      });
+      const manifests = buildApplications(resolved);
+      const project = buildAppProject(resolved);
       const applications = resolved.environments.map((environment, index) => ({
         name: manifests[index].metadata.name,
         environment: environment.name,
@@ -443,7 +338,7 @@ export function createArgoCdAppCreateAction(
           key: `argocd.app.${instance.name}.${resolved.appName}.${environment}`,
           fn: async () =>
             ensureApplication(argo, manifest, {
-              upsert: input.upsert ?? false,
+              upsert: input.upsert,
               signal: ctx.signal,
             }),
         });
