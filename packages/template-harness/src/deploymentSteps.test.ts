@@ -15,8 +15,8 @@ import {
   kubernetesClustersConfig,
   parseLabelSelector,
 } from '@runway/plugin-cluster-access-node/testUtils';
-import { createArgoCdAppCreateAction } from '@runway/plugin-scaffolder-backend-module-argocd';
-import { createDatabaseAction } from '@runway/plugin-scaffolder-backend-module-cnpg';
+import { createArgocdAppCreateAction } from '@runway/plugin-scaffolder-backend-module-argocd';
+import { createCnpgDatabaseAction } from '@runway/plugin-scaffolder-backend-module-cnpg';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -48,8 +48,8 @@ const config = new ConfigReader({
   ),
 });
 
-const argocdAction = createArgoCdAppCreateAction({ config });
-const cnpgAction = createDatabaseAction({
+const argocdAction = createArgocdAppCreateAction({ config });
+const cnpgAction = createCnpgDatabaseAction({
   clusterAccess: ConfigClusterAccess.fromConfig(config, {
     logger: mockServices.logger.mock(),
   }),

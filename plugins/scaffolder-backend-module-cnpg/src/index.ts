@@ -4,6 +4,6 @@
  * @packageDocumentation
  */
 export { scaffolderModuleCnpg as default } from './module';
-export { createDatabaseAction, ACTION_ID } from './actions/createDatabase';
+export { createCnpgDatabaseAction, ACTION_ID } from './actions/createDatabase';
 export { FIELD_MANAGER } from './lib/objects';
 export { REQUIRED_PERMISSIONS } from './lib/permissions';

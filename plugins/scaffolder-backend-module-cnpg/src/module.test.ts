@@ -34,6 +34,31 @@ describe('scaffolderModuleCnpg', () => {
     ]);
     expect(action.schema.input.required).toEqual(['name']);
 
+    // The rules show in the published schema, for template authors and the MCP endpoint.
+    const { properties } = action.schema.input;
+    expect(properties.name).toMatchObject({
+      type: 'string',
+      minLength: 1,
+      maxLength: 40,
+      pattern: '^[a-z]([-a-z0-9]*[a-z0-9])?$',
+    });
+    expect(properties.instances).toMatchObject({
+      type: 'integer',
+      minimum: 1,
+      maximum: 9,
+    });
+    expect(properties.mode).toMatchObject({
+      enum: ['dedicated', 'shared'],
+      default: 'dedicated',
+    });
+    expect(properties.storageSize.default).toBe('1Gi');
+    expect(properties.waitTimeoutSeconds).toMatchObject({
+      minimum: 1,
+      maximum: 3600,
+      default: 600,
+    });
+    expect(properties.environments.minItems).toBe(1);
+
     // Every input and output field, nested ones included, is described.
     const undescribed = (schema: any, path: string): string[] => [
       ...(schema.description ? [] : [path]),

@@ -1,7 +1,7 @@
 import { createBackendModule } from '@backstage/backend-plugin-api';
 import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
 import { clusterAccessServiceRef } from '@runway/plugin-cluster-access-node';
-import { createDatabaseAction } from './actions/createDatabase';
+import { createCnpgDatabaseAction } from './actions/createDatabase';
 
 /**
  * The scaffolder module adding `cnpg:database:create`, with cluster access from the
@@ -18,7 +18,7 @@ export const scaffolderModuleCnpg = createBackendModule({
         clusterAccess: clusterAccessServiceRef,
       },
       async init({ scaffolder, clusterAccess }) {
-        scaffolder.addActions(createDatabaseAction({ clusterAccess }));
+        scaffolder.addActions(createCnpgDatabaseAction({ clusterAccess }));
       },
     });
   },

@@ -8,7 +8,7 @@ import {
   namespace,
   startFakeCluster,
 } from '../__testUtils__/fixtures';
-import { createDatabaseAction } from './createDatabase';
+import { createCnpgDatabaseAction } from './createDatabase';
 import { examples } from './createDatabase.examples';
 
 describe('cnpg:database:create examples', () => {
@@ -41,7 +41,7 @@ describe('cnpg:database:create examples', () => {
       input: steps[0].input,
       logger: mockServices.logger.mock(),
     });
-    await createDatabaseAction({
+    await createCnpgDatabaseAction({
       clusterAccess: clusterAccessFor({
         staging: staging.url,
         production: production.url,

@@ -28,7 +28,7 @@ import {
   TOKEN,
   waitFor,
 } from '../__testUtils__/fixtures';
-import { createDatabaseAction } from './createDatabase';
+import { createCnpgDatabaseAction } from './createDatabase';
 
 const APPLY = 'application/apply-patch+yaml';
 const CLUSTERS = (ns: string) =>
@@ -70,7 +70,7 @@ describe('cnpg:database:create', () => {
   });
 
   const action = () =>
-    createDatabaseAction({
+    createCnpgDatabaseAction({
       clusterAccess: clusterAccessFor({
         staging: staging.url,
         production: production.url,
@@ -485,7 +485,7 @@ describe('cnpg:database:create', () => {
     const port = await freePort();
     const url = `http://127.0.0.1:${port}`;
     const error = await failure({ cluster: 'staging' }, () =>
-      createDatabaseAction({
+      createCnpgDatabaseAction({
         clusterAccess: clusterAccessFor({ staging: url }),
       }),
     );
@@ -528,12 +528,12 @@ describe('cnpg:database:create', () => {
     [
       '0 instances',
       { cluster: 'staging', instances: 0 },
-      'instances: must be an integer from 1 to 9, got 0',
+      'instances: 0 is not an integer from 1 to 9',
     ],
     [
       '10 instances',
       { cluster: 'staging', instances: 10 },
-      'instances: must be an integer from 1 to 9, got 10',
+      'instances: 10 is not an integer from 1 to 9',
     ],
     [
       'an unknown cluster',

@@ -2,15 +2,13 @@ import { NotFoundError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import { ClusterAccess, displayUrl } from '@runway/plugin-cluster-access-node';
 import { stringify } from 'yaml';
+import { z } from 'zod/v3';
 import {
   clusterNameOf,
   CreateDatabaseInput,
+  createDatabaseInputSchema,
   DatabaseOutputs,
   DatabaseTarget,
-  DEFAULTS,
-  MAX_INSTANCES,
-  MAX_NAME_LENGTH,
-  MAX_WAIT_TIMEOUT_SECONDS,
   planDatabase,
 } from '../lib/inputs';
 import { describeCnpgError } from '../lib/clusterErrors';
@@ -20,7 +18,68 @@ import { buildManifests, Manifest } from '../lib/manifests';
 import { describeReadiness } from '../lib/readiness';
 import { examples } from './createDatabase.examples';
 
+/** @public */
 export const ACTION_ID = 'cnpg:database:create';
+
+/** What cnpg:database:create outputs. */
+const createDatabaseOutputSchema = z.object({
+  clusterName: z
+    .string()
+    .describe(
+      'The CloudNativePG Cluster serving the database (of the first environment).',
+    ),
+  secretName: z
+    .string()
+    .describe(
+      'The secret with the credentials, `<name>-db-app` (keys host, port, dbname, username, password, uri).',
+    ),
+  host: z
+    .string()
+    .describe(
+      'The read-write service, `<cluster>-rw.<namespace>.svc` (of the first environment).',
+    ),
+  port: z.number().describe('The PostgreSQL port, 5432.'),
+  database: z.string().describe('The database name.'),
+  environments: z
+    .array(
+      z
+        .object({
+          name: z.string().describe('The environment.'),
+          cluster: z.string().describe('Its Kubernetes cluster.'),
+          namespace: z
+            .string()
+            .describe('The namespace of its database objects.'),
+          clusterName: z.string().describe('Its CloudNativePG Cluster.'),
+          secretName: z.string().describe('Its credentials secret.'),
+          host: z.string().describe('Its read-write service host.'),
+          port: z.number().describe('Its PostgreSQL port.'),
+          database: z.string().describe('Its database name.'),
+        })
+        .describe('The database of one environment.'),
+    )
+    .optional()
+    .describe(
+      'With the `environments` input: the same fields for every environment, in input order.',
+    ),
+  manifests: z
+    .array(
+      z
+        .object({
+          environment: z
+            .string()
+            .optional()
+            .describe('The environment, if any.'),
+          cluster: z.string().describe('The Kubernetes cluster.'),
+          namespace: z.string().describe('The namespace.'),
+          objects: z
+            .array(z.record(z.any()).describe('A Kubernetes object.'))
+            .describe('The objects, in apply order.'),
+        })
+        .describe('What would be applied to one cluster.'),
+    )
+    .optional()
+    .describe('Dry run only: the objects that would be applied.'),
+});
 
 type Prepared = {
   target: DatabaseTarget;
@@ -47,8 +106,10 @@ const toYaml = (objects: Manifest[]) =>
  * environment's cluster (a dedicated Cluster, or a Database on a shared one) by
  * server-side apply, optionally waits until it is ready, and hands back where its
  * credentials are.
+ *
+ * @public
  */
-export function createDatabaseAction(options: {
+export function createCnpgDatabaseAction(options: {
   clusterAccess: ClusterAccess;
 }) {
   const { clusterAccess } = options;
@@ -59,252 +120,8 @@ export function createDatabaseAction(options: {
     examples,
     supportsDryRun: true,
     schema: {
-      input: {
-        name: z =>
-          z
-            .string()
-            .describe(
-              `Service name; the CloudNativePG cluster is \`<name>-db\` and its credentials secret \`<name>-db-app\`. DNS-1035 label of at most ${MAX_NAME_LENGTH} characters.`,
-            ),
-        namespace: z =>
-          z
-            .string()
-            .optional()
-            .describe(
-              'Namespace of the database objects (DNS-1123 label). Default: `name`. An environment may override it.',
-            ),
-        cluster: z =>
-          z
-            .string()
-            .optional()
-            .describe(
-              'One Kubernetes cluster of the `kubernetes` config to create the database in. Give either `cluster` or `environments`.',
-            ),
-        environments: z =>
-          z
-            .array(
-              z
-                .object({
-                  name: z
-                    .string()
-                    .describe(
-                      'Environment name (DNS-1123 label), e.g. `staging` or `production`; sets the default instances and the backup folder.',
-                    ),
-                  cluster: z
-                    .string()
-                    .describe(
-                      'The Kubernetes cluster of the `kubernetes` config for this environment.',
-                    ),
-                  namespace: z
-                    .string()
-                    .optional()
-                    .describe(
-                      "This environment's namespace. Default: the `namespace` input.",
-                    ),
-                  instances: z
-                    .number()
-                    .int()
-                    .optional()
-                    .describe(
-                      "This environment's instances (1–9). Default: `instances`, else 3 for `production`, 1 otherwise.",
-                    ),
-                })
-                .describe('One environment: where its database goes.'),
-            )
-            .optional()
-            .describe(
-              'Environments to create the database in, one per Kubernetes cluster and namespace. Give either `cluster` or `environments`.',
-            ),
-        mode: z =>
-          z
-            .enum(['dedicated', 'shared'])
-            .optional()
-            .describe(
-              '`dedicated` (default): a `postgresql.cnpg.io/v1` Cluster of its own; `shared`: a `Database` on the existing cluster `sharedCluster`.',
-            ),
-        sharedCluster: z =>
-          z
-            .string()
-            .optional()
-            .describe(
-              'Mode `shared`: name of the existing CloudNativePG Cluster to create the database on.',
-            ),
-        sharedClusterNamespace: z =>
-          z
-            .string()
-            .optional()
-            .describe(
-              "Mode `shared`: the shared Cluster's namespace, where the Database object goes. Default: the target namespace.",
-            ),
-        instances: z =>
-          z
-            .number()
-            .int()
-            .optional()
-            .describe(
-              `PostgreSQL instances, 1–${MAX_INSTANCES} (primary plus replicas). Default: 3 for the environment \`production\`, otherwise 1.`,
-            ),
-        storageSize: z =>
-          z
-            .string()
-            .optional()
-            .describe(
-              `Volume size of each instance, a Kubernetes quantity of at least 1Mi. Default: \`${DEFAULTS.storageSize}\`.`,
-            ),
-        storageClass: z =>
-          z
-            .string()
-            .optional()
-            .describe(
-              "StorageClass of the volumes. Default: the cluster's default StorageClass.",
-            ),
-        postgresVersion: z =>
-          z
-            .string()
-            .optional()
-            .describe(
-              "PostgreSQL version (`17`, `17.5`: CloudNativePG's image `ghcr.io/cloudnative-pg/postgresql`) or a full image reference with a tag or digest. Default: the operator's default image.",
-            ),
-        database: z =>
-          z
-            .string()
-            .optional()
-            .describe(
-              'Database name. Default: `app` (dedicated), the service name with `_` for `-` (shared).',
-            ),
-        owner: z =>
-          z
-            .string()
-            .optional()
-            .describe(
-              'Owner role of the database. Default: `app` (dedicated), the service name with `_` for `-` (shared; the role must exist on the shared cluster).',
-            ),
-        backup: z =>
-          z
-            .object({
-              enabled: z
-                .boolean()
-                .optional()
-                .describe(
-                  'Whether to back up. Default: true when `backup` is given.',
-                ),
-              destinationPath: z
-                .string()
-                .optional()
-                .describe(
-                  'S3 location (`s3://<bucket>[/<prefix>]`); each environment archives under `<destinationPath>/<environment or cluster>/<name>-db`. Required when enabled.',
-                ),
-              roleArn: z
-                .string()
-                .optional()
-                .describe(
-                  "IAM role the cluster's service account assumes (IRSA annotation). Omit with EKS Pod Identity.",
-                ),
-              retentionPolicy: z
-                .string()
-                .optional()
-                .describe(
-                  `How long backups are kept: \`<n>d\`, \`<n>w\` or \`<n>m\`. Default: \`${DEFAULTS.retentionPolicy}\`.`,
-                ),
-              schedule: z
-                .string()
-                .optional()
-                .describe(
-                  `Base backup schedule: six cron fields, seconds first. Default: \`${DEFAULTS.backupSchedule}\` (03:00 daily).`,
-                ),
-            })
-            .optional()
-            .describe(
-              "Backups with CloudNativePG's Barman Cloud plugin (an ObjectStore, WAL archiving and a ScheduledBackup) to S3. Off by default; dedicated mode only.",
-            ),
-        createNamespace: z =>
-          z
-            .boolean()
-            .optional()
-            .describe(
-              'Create the namespace when it does not exist. Default: false (a missing namespace is an error).',
-            ),
-        waitForReady: z =>
-          z
-            .boolean()
-            .optional()
-            .describe(
-              'Wait until every instance of each dedicated cluster is ready. Default: false.',
-            ),
-        waitTimeoutSeconds: z =>
-          z
-            .number()
-            .int()
-            .optional()
-            .describe(
-              `How long to wait for readiness, 1–${MAX_WAIT_TIMEOUT_SECONDS} seconds. Default: ${DEFAULTS.waitTimeoutSeconds}.`,
-            ),
-      },
-      output: {
-        clusterName: z =>
-          z
-            .string()
-            .describe(
-              'The CloudNativePG Cluster serving the database (of the first environment).',
-            ),
-        secretName: z =>
-          z
-            .string()
-            .describe(
-              'The secret with the credentials, `<name>-db-app` (keys host, port, dbname, username, password, uri).',
-            ),
-        host: z =>
-          z
-            .string()
-            .describe(
-              'The read-write service, `<cluster>-rw.<namespace>.svc` (of the first environment).',
-            ),
-        port: z => z.number().describe('The PostgreSQL port, 5432.'),
-        database: z => z.string().describe('The database name.'),
-        environments: z =>
-          z
-            .array(
-              z
-                .object({
-                  name: z.string().describe('The environment.'),
-                  cluster: z.string().describe('Its Kubernetes cluster.'),
-                  namespace: z
-                    .string()
-                    .describe('The namespace of its database objects.'),
-                  clusterName: z
-                    .string()
-                    .describe('Its CloudNativePG Cluster.'),
-                  secretName: z.string().describe('Its credentials secret.'),
-                  host: z.string().describe('Its read-write service host.'),
-                  port: z.number().describe('Its PostgreSQL port.'),
-                  database: z.string().describe('Its database name.'),
-                })
-                .describe('The database of one environment.'),
-            )
-            .optional()
-            .describe(
-              'With the `environments` input: the same fields for every environment, in input order.',
-            ),
-        manifests: z =>
-          z
-            .array(
-              z
-                .object({
-                  environment: z
-                    .string()
-                    .optional()
-                    .describe('The environment, if any.'),
-                  cluster: z.string().describe('The Kubernetes cluster.'),
-                  namespace: z.string().describe('The namespace.'),
-                  objects: z
-                    .array(z.record(z.any()).describe('A Kubernetes object.'))
-                    .describe('The objects, in apply order.'),
-                })
-                .describe('What would be applied to one cluster.'),
-            )
-            .optional()
-            .describe('Dry run only: the objects that would be applied.'),
-      },
+      input: () => createDatabaseInputSchema,
+      output: () => createDatabaseOutputSchema,
     },
     async handler(ctx) {
       const plan = planDatabase(ctx.input as CreateDatabaseInput, {

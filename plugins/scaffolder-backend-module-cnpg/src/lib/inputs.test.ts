@@ -1,19 +1,12 @@
 import { InputError } from '@backstage/errors';
+import { parseInput } from '@runway/plugin-runway-common';
 import {
   CreateDatabaseInput,
+  createDatabaseInputSchema,
   DedicatedTarget,
   planDatabase,
   postgresImage,
-  quantityValue,
   SharedTarget,
-  validateBackup,
-  validateDns1123Label,
-  validateInstances,
-  validateName,
-  validatePgIdentifier,
-  validateSchedule,
-  validateStorageSize,
-  validateWaitTimeout,
 } from './inputs';
 
 /** Runs fn; returns the InputError's message (fails the test when it does not throw one). */
@@ -27,81 +20,101 @@ function inputError(fn: () => unknown): string {
   throw new Error('expected an InputError');
 }
 
-describe('validateName', () => {
+/** The input parsed with one field (or more) set on a valid dedicated input. */
+const parse = (fields: Record<string, unknown>) =>
+  parseInput(createDatabaseInputSchema, {
+    name: 'orders-api',
+    cluster: 'staging',
+    ...fields,
+  });
+/** The message of parsing an input with these fields. */
+const rejection = (fields: Record<string, unknown>) =>
+  inputError(() => parse(fields));
+
+describe('name', () => {
   it.each(['orders-api', 'a', 'a1', 'a'.repeat(40)])('accepts %s', name => {
-    expect(validateName(name)).toBe(name);
+    expect(parse({ name }).name).toBe(name);
   });
 
   it.each([
-    ['', 'name: must be a non-empty string'],
-    [undefined, 'name: must be a non-empty string'],
-    [42, 'name: must be a non-empty string, got 42'],
-    ['Orders', 'name: "Orders" is not a DNS-1035 label'],
+    ['', 'name: must not be empty'],
+    [undefined, 'name: is required'],
+    [42, 'name: must be a string, got 42'],
+    [
+      'Orders',
+      `name: "Orders" is not a DNS-1035 label (lower-case letters, digits and '-', starting with a letter and ending with a letter or digit)`,
+    ],
     ['1orders', 'name: "1orders" is not a DNS-1035 label'],
     ['orders-', 'name: "orders-" is not a DNS-1035 label'],
     ['orders_api', 'name: "orders_api" is not a DNS-1035 label'],
     ['orders.api', 'name: "orders.api" is not a DNS-1035 label'],
-    ['a'.repeat(41), 'has 41 characters; at most 40'],
+    [
+      'a'.repeat(41),
+      `name: "${'a'.repeat(
+        41,
+      )}" is longer than 40 characters (the names CloudNativePG derives from '<name>-db': pods, services, jobs, must stay within 63)`,
+    ],
   ])('rejects %j', (name, message) => {
-    expect(inputError(() => validateName(name))).toContain(message);
+    expect(rejection({ name })).toContain(message);
   });
 });
 
-describe('validateDns1123Label', () => {
-  it.each(['orders', '1-orders', 'a'.repeat(63)])('accepts %s', value => {
-    expect(validateDns1123Label(value, 'namespace')).toBe(value);
+describe('namespace', () => {
+  it.each(['orders', '1-orders', 'a'.repeat(63)])('accepts %s', namespace => {
+    expect(parse({ namespace }).namespace).toBe(namespace);
+  });
+  it('takes an empty namespace as none', () => {
+    expect(parse({ namespace: '' }).namespace).toBeUndefined();
   });
   it.each(['Orders', '-orders', 'a'.repeat(64), 'a.b'])('rejects %s', value => {
-    expect(inputError(() => validateDns1123Label(value, 'namespace'))).toMatch(
-      /^namespace: ".*" is not a DNS-1123 label/,
+    expect(rejection({ namespace: value })).toMatch(
+      /^namespace: ".*" (is not a DNS-1123 label|is longer than 63 characters)/,
     );
   });
 });
 
-describe('storage size', () => {
-  it.each([
-    ['1Gi', 2 ** 30],
-    ['500Mi', 500 * 2 ** 20],
-    ['1.5Gi', 1.5 * 2 ** 30],
-    ['10G', 1e10],
-    ['1e9', 1e9],
-    ['100m', 0.1],
-    ['ten', undefined],
-    ['1GB', undefined],
-    ['Gi', undefined],
-  ])('quantityValue(%s) = %s', (quantity, value) => {
-    expect(quantityValue(quantity)).toBe(value);
-  });
-
+describe('storageSize', () => {
   it.each(['1Gi', '1Mi', '20Gi', '1Ti', '1.5Gi', '5e9'])('accepts %s', size => {
-    expect(validateStorageSize(size)).toBe(size);
+    expect(parse({ storageSize: size }).storageSize).toBe(size);
+  });
+
+  it.each([undefined, ''])('defaults %j to 1Gi', size => {
+    expect(parse({ storageSize: size }).storageSize).toBe('1Gi');
   });
 
   it.each([
-    ['1GB', 'storageSize: "1GB" is not a Kubernetes quantity'],
+    [
+      '1GB',
+      `storageSize: "1GB" is not a Kubernetes quantity (a number with an optional suffix such as Mi, Gi, Ti, M, G: e.g. '10Gi')`,
+    ],
     ['ten', 'storageSize: "ten" is not a Kubernetes quantity'],
-    ['', 'storageSize: must be a non-empty string'],
-    ['10', 'storageSize: "10" is less than 1Mi'],
+    ['10', `storageSize: "10" is less than 1Mi; give a unit, e.g. '10Gi'`],
     ['100Ki', 'storageSize: "100Ki" is less than 1Mi'],
     ['-1Gi', 'storageSize: "-1Gi" is less than 1Mi'],
     ['0', 'storageSize: "0" is less than 1Mi'],
+    [10, 'storageSize: must be a string, got 10'],
   ])('rejects %j', (size, message) => {
-    expect(inputError(() => validateStorageSize(size))).toContain(message);
+    expect(rejection({ storageSize: size })).toContain(message);
   });
 });
 
-describe('validateInstances', () => {
+describe('instances', () => {
   it.each([1, 3, 9])('accepts %s', n => {
-    expect(validateInstances(n)).toBe(n);
+    expect(parse({ instances: n }).instances).toBe(n);
   });
-  it.each([0, 10, -1, 1.5, '3', null])('rejects %j', n => {
-    expect(inputError(() => validateInstances(n))).toContain(
-      `instances: must be an integer from 1 to 9, got ${JSON.stringify(n)}`,
-    );
+  it.each([
+    [0, 'instances: 0 is not an integer from 1 to 9'],
+    [10, 'instances: 10 is not an integer from 1 to 9'],
+    [-1, 'instances: -1 is not an integer from 1 to 9'],
+    [1.5, 'instances: 1.5 is not an integer from 1 to 9'],
+    ['3', 'instances: must be a number, got "3"'],
+    [null, 'instances: must be a number, got null'],
+  ])('rejects %j', (n, message) => {
+    expect(rejection({ instances: n })).toBe(message);
   });
 });
 
-describe('postgresImage', () => {
+describe('postgresVersion', () => {
   const digest = `sha256:${'a'.repeat(64)}`;
   it.each([
     ['17', 'ghcr.io/cloudnative-pg/postgresql:17'],
@@ -115,85 +128,115 @@ describe('postgresImage', () => {
       `registry.example.com:5000/db/postgresql@${digest}`,
     ],
   ])('%s → %s', (version, image) => {
-    expect(postgresImage(version)).toBe(image);
+    expect(
+      postgresImage(parse({ postgresVersion: version }).postgresVersion!),
+    ).toBe(image);
   });
 
   it.each([
-    ['12', 'postgresVersion: PostgreSQL 12 is not supported'],
-    ['postgres', 'is neither a PostgreSQL version'],
-    ['ghcr.io/cloudnative-pg/postgresql', 'is neither a PostgreSQL version'],
-    ['latest', 'is neither a PostgreSQL version'],
-    ['17 ', 'is neither a PostgreSQL version'],
+    [
+      '12',
+      'postgresVersion: PostgreSQL 12 is not supported by CloudNativePG; use 13 or later',
+    ],
+    [
+      'postgres',
+      `postgresVersion: "postgres" is neither a PostgreSQL version (e.g. '17' or '17.5') nor an image reference with a tag or digest`,
+    ],
+    [
+      'ghcr.io/cloudnative-pg/postgresql',
+      'postgresVersion: "ghcr.io/cloudnative-pg/postgresql" is neither a PostgreSQL version',
+    ],
+    ['latest', 'postgresVersion: "latest" is neither a PostgreSQL version'],
+    ['17 ', 'postgresVersion: "17 " is neither a PostgreSQL version'],
   ])('rejects %j', (version, message) => {
-    expect(inputError(() => postgresImage(version))).toContain(message);
+    expect(rejection({ postgresVersion: version })).toContain(message);
   });
 });
 
-describe('validatePgIdentifier', () => {
+describe('database and owner', () => {
   it.each([
     ['database', 'app'],
     ['database', 'orders_api'],
     ['owner', '_svc'],
   ] as const)('%s accepts %s', (field, value) => {
-    expect(validatePgIdentifier(value, field)).toBe(value);
+    expect(parse({ [field]: value })[field]).toBe(value);
   });
 
   it.each([
-    ['database', 'orders-api', 'is not a PostgreSQL identifier'],
-    ['database', 'Orders', 'is not a PostgreSQL identifier'],
-    ['database', '1db', 'is not a PostgreSQL identifier'],
-    ['database', 'a'.repeat(64), 'is not a PostgreSQL identifier'],
-    ['database', 'postgres', 'is reserved by PostgreSQL'],
-    ['database', 'template1', 'is reserved by PostgreSQL'],
-    ['owner', 'postgres', 'is reserved'],
-    ['owner', 'streaming_replica', 'is reserved'],
-    ['owner', 'pg_monitor', 'is reserved'],
+    [
+      'database',
+      'orders-api',
+      `database: "orders-api" is not a PostgreSQL identifier Runway accepts (lower-case letters, digits and '_', not starting with a digit)`,
+    ],
+    ['database', 'Orders', 'database: "Orders" is not a PostgreSQL identifier'],
+    ['database', '1db', 'database: "1db" is not a PostgreSQL identifier'],
+    [
+      'database',
+      'a'.repeat(64),
+      `database: "${'a'.repeat(64)}" is longer than 63 characters`,
+    ],
+    ['database', 'postgres', 'database: "postgres" is reserved by PostgreSQL'],
+    [
+      'database',
+      'template1',
+      'database: "template1" is reserved by PostgreSQL',
+    ],
+    [
+      'owner',
+      'postgres',
+      'owner: "postgres" is reserved by PostgreSQL or CloudNativePG',
+    ],
+    [
+      'owner',
+      'streaming_replica',
+      'owner: "streaming_replica" is reserved by PostgreSQL or CloudNativePG',
+    ],
+    [
+      'owner',
+      'pg_monitor',
+      'owner: "pg_monitor" is reserved by PostgreSQL or CloudNativePG',
+    ],
   ] as const)('%s rejects %s', (field, value, message) => {
-    const error = inputError(() => validatePgIdentifier(value, field));
-    expect(error).toMatch(new RegExp(`^${field}: `));
-    expect(error).toContain(message);
+    expect(rejection({ [field]: value })).toContain(message);
   });
 });
 
-describe('validateWaitTimeout', () => {
+describe('waitTimeoutSeconds', () => {
   it.each([
     [undefined, 600],
     [1, 1],
     [3600, 3600],
   ])('%j → %j', (value, expected) => {
-    expect(validateWaitTimeout(value)).toBe(expected);
-  });
-  it.each([0, 3601, 1.5, '60'])('rejects %j', value => {
-    expect(inputError(() => validateWaitTimeout(value))).toContain(
-      'waitTimeoutSeconds: must be an integer from 1 to 3600',
+    expect(parse({ waitTimeoutSeconds: value }).waitTimeoutSeconds).toBe(
+      expected,
     );
+  });
+  it.each([
+    [0, 'waitTimeoutSeconds: 0 is not an integer from 1 to 3600 (seconds)'],
+    [
+      3601,
+      'waitTimeoutSeconds: 3601 is not an integer from 1 to 3600 (seconds)',
+    ],
+    [1.5, 'waitTimeoutSeconds: 1.5 is not an integer from 1 to 3600 (seconds)'],
+    ['60', 'waitTimeoutSeconds: must be a number, got "60"'],
+  ])('rejects %j', (value, message) => {
+    expect(rejection({ waitTimeoutSeconds: value })).toBe(message);
   });
 });
 
-describe('validateSchedule', () => {
-  it.each(['0 0 3 * * *', '0 */30 * * * *', '@daily', '@every 6h'])(
-    'accepts %s',
-    schedule => {
-      expect(validateSchedule(schedule)).toBe(schedule);
-    },
-  );
-  it.each(['0 3 * * *', 'daily', '0 0 3 * * * *'])('rejects %s', schedule => {
-    expect(inputError(() => validateSchedule(schedule))).toContain(
-      'backup.schedule: ',
-    );
-  });
-});
-
-describe('validateBackup', () => {
+describe('backup', () => {
   it.each([
     [undefined, undefined],
-    [null, undefined],
-    [{ enabled: false }, undefined],
+    [null, null],
+    [
+      { enabled: false },
+      { enabled: false, retentionPolicy: '30d', schedule: '0 0 3 * * *' },
+    ],
     [
       { destinationPath: 's3://acme-pg-backups/orders/' },
       {
+        enabled: true,
         destinationPath: 's3://acme-pg-backups/orders',
-        roleArn: undefined,
         retentionPolicy: '30d',
         schedule: '0 0 3 * * *',
       },
@@ -207,22 +250,32 @@ describe('validateBackup', () => {
         schedule: '@daily',
       },
       {
+        enabled: true,
         destinationPath: 's3://acme-pg-backups',
         roleArn: 'arn:aws:iam::123456789012:role/team/orders-backup',
         retentionPolicy: '4w',
         schedule: '@daily',
       },
     ],
-  ])('%j → %j', (input, expected) => {
-    expect(validateBackup(input)).toEqual(expected);
+    [
+      { destinationPath: 's3://b-1', schedule: ' 0 */30 * * * * ' },
+      {
+        enabled: true,
+        destinationPath: 's3://b-1',
+        retentionPolicy: '30d',
+        schedule: '0 */30 * * * *',
+      },
+    ],
+  ])('%j → %j', (backup, expected) => {
+    expect(parse({ backup }).backup).toEqual(expected);
   });
 
   it.each([
-    ['a string', 'backup: must be an object'],
-    [{}, 'backup.destinationPath: must be a non-empty string'],
+    ['a string', 'backup: must be an object, got "a string"'],
+    [{}, 'backup.destinationPath: is required when backup is enabled'],
     [
       { destinationPath: 'https://bucket.s3.amazonaws.com/x' },
-      'backup.destinationPath: "https://bucket.s3.amazonaws.com/x" is not an S3 location',
+      `backup.destinationPath: "https://bucket.s3.amazonaws.com/x" is not an S3 location (s3://<bucket>[/<prefix>], e.g. 's3://acme-pg-backups/orders')`,
     ],
     [
       { destinationPath: 's3://Bucket' },
@@ -230,18 +283,30 @@ describe('validateBackup', () => {
     ],
     [
       { destinationPath: 's3://b-1', roleArn: 'orders-backup' },
-      'backup.roleArn: "orders-backup" is not an IAM role ARN',
+      'backup.roleArn: "orders-backup" is not an IAM role ARN (arn:aws:iam::<12-digit account>:role/<name>)',
     ],
     [
       { destinationPath: 's3://b-1', retentionPolicy: '30 days' },
-      'backup.retentionPolicy: "30 days" is not a retention policy',
+      `backup.retentionPolicy: "30 days" is not a retention policy (a positive number of days, weeks or months: '30d', '4w', '6m')`,
     ],
     [
       { destinationPath: 's3://b-1', enabled: 'yes' },
-      'backup.enabled: must be true or false',
+      'backup.enabled: must be true or false, got "yes"',
     ],
-  ])('rejects %j', (input, message) => {
-    expect(inputError(() => validateBackup(input))).toContain(message);
+    [
+      { destinationPath: 's3://b-1', schedule: '0 3 * * *' },
+      `backup.schedule: "0 3 * * *" is not a schedule CloudNativePG accepts: six cron fields, seconds first (e.g. '0 0 3 * * *' for 03:00 every day), or a descriptor such as '@daily'`,
+    ],
+    [
+      { destinationPath: 's3://b-1', schedule: 'daily' },
+      'backup.schedule: "daily" is not a schedule CloudNativePG accepts',
+    ],
+    [
+      { destinationPath: 's3://b-1', schedule: '0 0 3 * * * *' },
+      'backup.schedule: "0 0 3 * * * *" is not a schedule CloudNativePG accepts',
+    ],
+  ])('rejects %j', (backup, message) => {
+    expect(rejection({ backup })).toContain(message);
   });
 });
 
@@ -444,7 +509,7 @@ describe('planDatabase', () => {
     [
       'an empty environment list',
       { environments: [] },
-      'environments: must be a non-empty list',
+      'environments: must list at least one environment',
     ],
     [
       'a bad environment name',
@@ -474,12 +539,12 @@ describe('planDatabase', () => {
     [
       'environment instances 0',
       { environments: [{ name: 'a', cluster: 'eu', instances: 0 }] },
-      'environments[0].instances: must be an integer from 1 to 9, got 0',
+      'environments[0].instances: 0 is not an integer from 1 to 9',
     ],
     [
       'instances 10',
       { cluster: 'eu', instances: 10 },
-      'instances: must be an integer from 1 to 9, got 10',
+      'instances: 10 is not an integer from 1 to 9',
     ],
     [
       'a bad namespace',
@@ -489,7 +554,7 @@ describe('planDatabase', () => {
     [
       'a bad mode',
       { cluster: 'eu', mode: 'solo' as never },
-      "mode: must be 'dedicated' or 'shared'",
+      `mode: must be 'dedicated' or 'shared', got "solo"`,
     ],
     [
       'a bad storage size',
@@ -504,17 +569,17 @@ describe('planDatabase', () => {
     [
       'a bad createNamespace',
       { cluster: 'eu', createNamespace: 'yes' as never },
-      'createNamespace: must be true or false',
+      'createNamespace: must be true or false, got "yes"',
     ],
     [
       'a shared cluster in dedicated mode',
       { cluster: 'eu', sharedCluster: 'pg' },
-      "sharedCluster: applies to mode 'shared' only",
+      "sharedCluster: applies to mode 'shared' only; set mode: shared to use an existing cluster",
     ],
     [
       'shared mode without a shared cluster',
       { cluster: 'eu', mode: 'shared' },
-      'sharedCluster: must be a non-empty string',
+      "sharedCluster: is required in mode 'shared': the existing CloudNativePG Cluster to create the database on",
     ],
     [
       'shared mode with backups',
@@ -524,20 +589,60 @@ describe('planDatabase', () => {
         sharedCluster: 'pg',
         backup: { destinationPath: 's3://b-1' },
       },
-      "backup: applies to mode 'dedicated' only",
+      "backup: applies to mode 'dedicated' only: a shared cluster's backups are configured on the shared cluster",
     ],
   ])('rejects %s', (_, input, message) => {
     expect(inputError(() => plan(input))).toContain(message);
   });
 
-  it('rejects a bad name before anything else', () => {
+  it('names every field that breaks a rule, before checking clusters', () => {
     expect(
       inputError(() =>
-        planDatabase({ name: 'Orders' } as CreateDatabaseInput, {
-          knownClusters,
+        planDatabase(
+          { name: 'Orders', cluster: 'mars', instances: 0 },
+          { knownClusters },
+        ),
+      ),
+    ).toBe(
+      `name: "Orders" is not a DNS-1035 label (lower-case letters, digits and '-', starting with a letter and ending with a letter or digit); instances: 0 is not an integer from 1 to 9`,
+    );
+  });
+
+  it('names every unknown cluster', () => {
+    expect(
+      inputError(() =>
+        plan({
+          environments: [
+            { name: 'qa', cluster: 'qa' },
+            { name: 'dr', cluster: 'dr' },
+          ],
         }),
       ),
-    ).toContain('name: "Orders" is not a DNS-1035 label');
+    ).toBe(
+      "environments[0].cluster: no Kubernetes cluster named 'qa' is configured (kubernetes.clusterLocatorMethods); known: staging, production, eu; environments[1].cluster: no Kubernetes cluster named 'dr' is configured (kubernetes.clusterLocatorMethods); known: staging, production, eu",
+    );
+  });
+
+  it('takes empty strings of optional fields as absent', () => {
+    const [target] = plan({
+      cluster: 'eu',
+      namespace: '',
+      storageSize: '',
+      storageClass: '',
+      postgresVersion: '',
+      database: '',
+      owner: '',
+      sharedCluster: '',
+      sharedClusterNamespace: '',
+    }).targets as DedicatedTarget[];
+    expect(target).toMatchObject({
+      namespace: 'orders-api',
+      storageSize: '1Gi',
+      storageClass: undefined,
+      imageName: undefined,
+      database: 'app',
+      owner: 'app',
+    });
   });
 
   it('only warns of an unknown cluster when asked to (dry run)', () => {

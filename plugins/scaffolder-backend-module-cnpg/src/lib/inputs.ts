@@ -1,49 +1,23 @@
 import { InputError } from '@backstage/errors';
+import {
+  dns1035Label,
+  dns1123Label,
+  dns1123Subdomain,
+  emptyAsAbsent,
+  parseInput,
+  quantity,
+  quantityValue,
+} from '@runway/plugin-runway-common';
+import { z } from 'zod/v3';
 
 /**
- * Validation and defaults of cnpg:database:create's input: pure functions, run before any
- * call to a cluster. Every error is an InputError naming the field and the rule.
+ * cnpg:database:create's input: one zod schema with the real rules (the action publishes
+ * it, `planDatabase` enforces it), and the plan it resolves to, one target per environment.
+ * Pure, run before any call to a cluster; every error is an InputError naming the field and
+ * the rule.
  */
 
-/** One environment of the `environments` input. */
-export type EnvironmentInput = {
-  name: string;
-  cluster: string;
-  namespace?: string;
-  instances?: number;
-};
-
-/** The `backup` input: WAL archiving and base backups to S3 through the Barman Cloud plugin. */
-export type BackupInput = {
-  enabled?: boolean;
-  destinationPath: string;
-  roleArn?: string;
-  retentionPolicy?: string;
-  schedule?: string;
-};
-
 export type DatabaseMode = 'dedicated' | 'shared';
-
-/** The action's input, as a template passes it. */
-export type CreateDatabaseInput = {
-  name: string;
-  namespace?: string;
-  cluster?: string;
-  environments?: EnvironmentInput[];
-  mode?: DatabaseMode;
-  sharedCluster?: string;
-  sharedClusterNamespace?: string;
-  instances?: number;
-  storageSize?: string;
-  storageClass?: string;
-  postgresVersion?: string;
-  database?: string;
-  owner?: string;
-  backup?: BackupInput;
-  createNamespace?: boolean;
-  waitForReady?: boolean;
-  waitTimeoutSeconds?: number;
-};
 
 export const DEFAULTS = {
   mode: 'dedicated' as DatabaseMode,
@@ -79,15 +53,7 @@ export const MIN_STORAGE_BYTES = 1024 * 1024;
 export const POSTGRES_IMAGE_REPOSITORY = 'ghcr.io/cloudnative-pg/postgresql';
 export const MIN_POSTGRES_MAJOR = 13;
 
-const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-const DNS1035_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
-const DNS1123_SUBDOMAIN =
-  /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
-/** Kubernetes resource.Quantity, as its CRD schemas spell it. */
-const QUANTITY =
-  /^(\+|-)?(([0-9]+(\.[0-9]*)?)|(\.[0-9]+))(([KMGTPE]i)|[numkMGTPE]|([eE](\+|-)?(([0-9]+(\.[0-9]*)?)|(\.[0-9]+))))?$/;
 const PG_IDENTIFIER = /^[a-z_][a-z0-9_]*$/;
-const PG_MAX_IDENTIFIER_LENGTH = 63;
 const POSTGRES_VERSION = /^(\d+)(\.\d+)?$/;
 /** `[registry[:port]/]repository[:tag][@sha256:digest]`, lower case, with a tag or a digest. */
 const IMAGE_REFERENCE =
@@ -106,239 +72,373 @@ const RESERVED_ROLES = [
   'cnpg_pooler_pgbouncer',
 ];
 
-const fail = (field: string, rule: string): never => {
-  throw new InputError(`${field}: ${rule}`);
-};
-
 const show = (value: unknown) => JSON.stringify(value);
-
-function requireString(value: unknown, field: string): string {
-  if (typeof value !== 'string' || value.length === 0) {
-    return fail(field, `must be a non-empty string, got ${show(value)}`);
-  }
-  return value;
-}
-
-/** A DNS-1123 label: a namespace, an environment name. */
-export function validateDns1123Label(value: unknown, field: string): string {
-  const s = requireString(value, field);
-  if (s.length > 63 || !DNS1123_LABEL.test(s)) {
-    fail(
-      field,
-      `${show(
-        s,
-      )} is not a DNS-1123 label (at most 63 characters: lower-case letters, digits and '-', starting and ending with a letter or digit)`,
-    );
-  }
-  return s;
-}
-
-/** A DNS-1123 subdomain: a StorageClass name. */
-export function validateDns1123Subdomain(value: unknown, field: string) {
-  const s = requireString(value, field);
-  if (s.length > 253 || !DNS1123_SUBDOMAIN.test(s)) {
-    fail(
-      field,
-      `${show(
-        s,
-      )} is not a DNS-1123 subdomain (at most 253 characters: lower-case letters, digits, '-' and '.')`,
-    );
-  }
-  return s;
-}
-
-/**
- * The service name: a DNS-1035 label (services `<name>-db-rw` must start with a letter)
- * short enough for every name CloudNativePG derives from `<name>-db`.
- */
-export function validateName(value: unknown, field = 'name'): string {
-  const s = requireString(value, field);
-  if (!DNS1035_LABEL.test(s)) {
-    fail(
-      field,
-      `${show(
-        s,
-      )} is not a DNS-1035 label (lower-case letters, digits and '-', starting with a letter and ending with a letter or digit)`,
-    );
-  }
-  if (s.length > MAX_NAME_LENGTH) {
-    fail(
-      field,
-      `${show(s)} has ${
-        s.length
-      } characters; at most ${MAX_NAME_LENGTH}, so that the names CloudNativePG derives from '${s}-db' (pods, services, jobs) stay within 63`,
-    );
-  }
-  return s;
-}
-
-const QUANTITY_SUFFIXES: Record<string, number> = {
-  '': 1,
-  n: 1e-9,
-  u: 1e-6,
-  m: 1e-3,
-  k: 1e3,
-  M: 1e6,
-  G: 1e9,
-  T: 1e12,
-  P: 1e15,
-  E: 1e18,
-  Ki: 2 ** 10,
-  Mi: 2 ** 20,
-  Gi: 2 ** 30,
-  Ti: 2 ** 40,
-  Pi: 2 ** 50,
-  Ei: 2 ** 60,
-};
-
-/** A quantity's value (`1Gi` → 1073741824), or undefined when it is not a quantity. */
-export function quantityValue(quantity: string): number | undefined {
-  if (!QUANTITY.test(quantity)) return undefined;
-  const m = quantity.match(/^([+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+))(.*)$/)!;
-  const [, number, suffix] = m;
-  if (/^[eE]/.test(suffix)) return Number(`${number}${suffix}`);
-  return Number(number) * QUANTITY_SUFFIXES[suffix];
-}
-
-/** A storage size: a Kubernetes quantity of at least 1Mi. */
-export function validateStorageSize(value: unknown, field = 'storageSize') {
-  const s = requireString(value, field);
-  const bytes = quantityValue(s);
-  if (bytes === undefined) {
-    fail(
-      field,
-      `${show(
-        s,
-      )} is not a Kubernetes quantity (a number with an optional suffix such as Mi, Gi, Ti, M, G: e.g. '10Gi')`,
-    );
-  }
-  if (bytes! < MIN_STORAGE_BYTES) {
-    fail(
-      field,
-      `${show(s)} is less than 1Mi; give a unit, e.g. '${s.replace(
-        /^[+]/,
-        '',
-      )}Gi'`,
-    );
-  }
-  return s;
-}
-
-/** Instances of a dedicated cluster: an integer from 1 to 9. */
-export function validateInstances(value: unknown, field = 'instances'): number {
-  if (
-    typeof value !== 'number' ||
-    !Number.isInteger(value) ||
-    value < 1 ||
-    value > MAX_INSTANCES
-  ) {
-    return fail(
-      field,
-      `must be an integer from 1 to ${MAX_INSTANCES}, got ${show(value)}`,
-    );
-  }
-  return value;
-}
 
 /**
  * `postgresVersion` → the Cluster's imageName: a major (`17`) or major.minor (`17.5`)
  * version of CloudNativePG's PostgreSQL image, or a full image reference with a tag or
- * digest (`registry.example.com/postgresql:17.5-standard-bookworm`).
+ * digest (`registry.example.com/postgresql:17.5-standard-bookworm`), as it is. Expects a
+ * value `postgresVersionProblem` accepts.
  */
-export function postgresImage(value: unknown, field = 'postgresVersion') {
-  const s = requireString(value, field);
-  const version = s.match(POSTGRES_VERSION);
+export function postgresImage(version: string): string {
+  return POSTGRES_VERSION.test(version)
+    ? `${POSTGRES_IMAGE_REPOSITORY}:${version}`
+    : version;
+}
+
+/** Why a `postgresVersion` is neither a supported version nor an image reference, or undefined. */
+export function postgresVersionProblem(value: string): string | undefined {
+  const version = value.match(POSTGRES_VERSION);
   if (version) {
     const major = Number(version[1]);
-    if (major < MIN_POSTGRES_MAJOR) {
-      fail(
-        field,
-        `PostgreSQL ${major} is not supported by CloudNativePG; use ${MIN_POSTGRES_MAJOR} or later`,
-      );
-    }
-    return `${POSTGRES_IMAGE_REPOSITORY}:${s}`;
+    return major < MIN_POSTGRES_MAJOR
+      ? `PostgreSQL ${major} is not supported by CloudNativePG; use ${MIN_POSTGRES_MAJOR} or later`
+      : undefined;
   }
-  if (!IMAGE_REFERENCE.test(s) || !/[:@]/.test(s.split('/').pop()!)) {
-    fail(
-      field,
-      `${show(
-        s,
-      )} is neither a PostgreSQL version (e.g. '17' or '17.5') nor an image reference with a tag or digest (e.g. '${POSTGRES_IMAGE_REPOSITORY}:17.5')`,
-    );
+  if (!IMAGE_REFERENCE.test(value) || !/[:@]/.test(value.split('/').pop()!)) {
+    return `${show(
+      value,
+    )} is neither a PostgreSQL version (e.g. '17' or '17.5') nor an image reference with a tag or digest (e.g. '${POSTGRES_IMAGE_REPOSITORY}:17.5')`;
   }
-  return s;
+  return undefined;
 }
+
+/** Why a backup schedule is not one CloudNativePG accepts, or undefined. */
+export function scheduleProblem(value: string): string | undefined {
+  const s = value.trim();
+  if (CRON_DESCRIPTOR.test(s)) return undefined;
+  const fields = s.split(/\s+/);
+  if (fields.length === 6 && fields.every(f => CRON_FIELD.test(f))) {
+    return undefined;
+  }
+  return `${show(
+    s,
+  )} is not a schedule CloudNativePG accepts: six cron fields, seconds first (e.g. '0 0 3 * * *' for 03:00 every day), or a descriptor such as '@daily'`;
+}
+
+const check =
+  (problemOf: (value: string) => string | undefined) =>
+  (value: string, ctx: z.RefinementCtx) => {
+    const message = problemOf(value);
+    if (message) ctx.addIssue({ code: 'custom', message });
+  };
+
+const instances = () =>
+  z
+    .number()
+    .int(`is not an integer from 1 to ${MAX_INSTANCES}`)
+    .min(1, `is not an integer from 1 to ${MAX_INSTANCES}`)
+    .max(MAX_INSTANCES, `is not an integer from 1 to ${MAX_INSTANCES}`);
 
 /** A PostgreSQL database or role name Runway accepts: a lower-case unquoted identifier. */
-export function validatePgIdentifier(
-  value: unknown,
-  field: 'database' | 'owner',
-): string {
-  const s = requireString(value, field);
-  if (s.length > PG_MAX_IDENTIFIER_LENGTH || !PG_IDENTIFIER.test(s)) {
-    fail(
-      field,
-      `${show(
-        s,
-      )} is not a PostgreSQL identifier Runway accepts (at most 63 characters: lower-case letters, digits and '_', not starting with a digit)`,
+const pgIdentifier = () =>
+  z
+    .string()
+    .max(63, 'is longer than 63 characters')
+    .regex(
+      PG_IDENTIFIER,
+      "is not a PostgreSQL identifier Runway accepts (lower-case letters, digits and '_', not starting with a digit)",
+    );
+
+/** The service name: a DNS-1035 label (services `<name>-db-rw` must start with a letter). */
+const serviceName = () =>
+  dns1035Label({
+    maxLength: MAX_NAME_LENGTH,
+    maxLengthReason:
+      "(the names CloudNativePG derives from '<name>-db': pods, services, jobs, must stay within 63)",
+  });
+
+const environmentSchema = z
+  .object({
+    name: dns1123Label().describe(
+      'Environment name (DNS-1123 label), e.g. `staging` or `production`; sets the default instances and the backup folder.',
+    ),
+    cluster: z
+      .string()
+      .min(1, 'must not be empty')
+      .describe(
+        'The Kubernetes cluster of the `kubernetes` config for this environment.',
+      ),
+    namespace: emptyAsAbsent(dns1123Label()).describe(
+      "This environment's namespace (DNS-1123 label). Default: the `namespace` input.",
+    ),
+    instances: instances()
+      .optional()
+      .describe(
+        `This environment's instances (1–${MAX_INSTANCES}). Default: \`instances\`, else 3 for \`production\`, 1 otherwise.`,
+      ),
+  })
+  .describe('One environment: where its database goes.');
+
+const backupSchema = z
+  .object({
+    enabled: z
+      .boolean()
+      .default(true)
+      .describe('Whether to back up. Default: true when `backup` is given.'),
+    destinationPath: z
+      .string()
+      .regex(
+        S3_DESTINATION,
+        "is not an S3 location (s3://<bucket>[/<prefix>], e.g. 's3://acme-pg-backups/orders')",
+      )
+      .transform(path => path.replace(/\/+$/, ''))
+      .optional()
+      .describe(
+        'S3 location (`s3://<bucket>[/<prefix>]`); each environment archives under `<destinationPath>/<environment or cluster>/<name>-db`. Required when enabled.',
+      ),
+    roleArn: emptyAsAbsent(
+      z
+        .string()
+        .regex(
+          IAM_ROLE_ARN,
+          'is not an IAM role ARN (arn:aws:iam::<12-digit account>:role/<name>)',
+        ),
+    ).describe(
+      "IAM role the cluster's service account assumes (IRSA annotation). Omit with EKS Pod Identity.",
+    ),
+    retentionPolicy: z
+      .string()
+      .regex(
+        RETENTION_POLICY,
+        "is not a retention policy (a positive number of days, weeks or months: '30d', '4w', '6m')",
+      )
+      .default(DEFAULTS.retentionPolicy)
+      .describe(
+        `How long backups are kept: \`<n>d\`, \`<n>w\` or \`<n>m\`. Default: \`${DEFAULTS.retentionPolicy}\`.`,
+      ),
+    schedule: z
+      .string()
+      .superRefine(check(scheduleProblem))
+      .transform(schedule => schedule.trim())
+      .default(DEFAULTS.backupSchedule)
+      .describe(
+        `Base backup schedule: six cron fields, seconds first, or a descriptor such as \`@daily\`. Default: \`${DEFAULTS.backupSchedule}\` (03:00 daily).`,
+      ),
+  })
+  .superRefine((backup, ctx) => {
+    if (backup.enabled && backup.destinationPath === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['destinationPath'],
+        message: 'is required when backup is enabled',
+      });
+    }
+  });
+
+/** The fields of the input, in the order the action documents them. */
+const inputShape = {
+  name: serviceName().describe(
+    `Service name; the CloudNativePG cluster is \`<name>-db\` and its credentials secret \`<name>-db-app\`. DNS-1035 label of at most ${MAX_NAME_LENGTH} characters.`,
+  ),
+  namespace: emptyAsAbsent(dns1123Label()).describe(
+    'Namespace of the database objects (DNS-1123 label). Default: `name`. An environment may override it.',
+  ),
+  cluster: emptyAsAbsent(z.string()).describe(
+    'One Kubernetes cluster of the `kubernetes` config to create the database in. Give either `cluster` or `environments`.',
+  ),
+  environments: z
+    .array(environmentSchema)
+    .min(1, 'must list at least one environment')
+    .optional()
+    .describe(
+      'Environments to create the database in, one per Kubernetes cluster and namespace. Give either `cluster` or `environments`.',
+    ),
+  mode: z
+    .enum(['dedicated', 'shared'])
+    .default(DEFAULTS.mode)
+    .describe(
+      '`dedicated` (default): a `postgresql.cnpg.io/v1` Cluster of its own; `shared`: a `Database` on the existing cluster `sharedCluster`.',
+    ),
+  sharedCluster: emptyAsAbsent(dns1123Label()).describe(
+    'Mode `shared`: name of the existing CloudNativePG Cluster to create the database on.',
+  ),
+  sharedClusterNamespace: emptyAsAbsent(dns1123Label()).describe(
+    "Mode `shared`: the shared Cluster's namespace, where the Database object goes. Default: the target namespace.",
+  ),
+  instances: instances()
+    .optional()
+    .describe(
+      `PostgreSQL instances, 1–${MAX_INSTANCES} (primary plus replicas). Default: 3 for the environment \`production\`, otherwise 1.`,
+    ),
+  storageSize: quantity()
+    .superRefine((size, ctx) => {
+      const bytes = quantityValue(size);
+      if (bytes !== undefined && bytes < MIN_STORAGE_BYTES) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `${show(
+            size,
+          )} is less than 1Mi; give a unit, e.g. '${size.replace(
+            /^[+]/,
+            '',
+          )}Gi'`,
+        });
+      }
+    })
+    .or(z.literal(''))
+    .default(DEFAULTS.storageSize)
+    .transform(size => size || DEFAULTS.storageSize)
+    .describe(
+      `Volume size of each instance, a Kubernetes quantity of at least 1Mi. Default: \`${DEFAULTS.storageSize}\`.`,
+    ),
+  storageClass: emptyAsAbsent(dns1123Subdomain()).describe(
+    "StorageClass of the volumes (DNS-1123 subdomain). Default: the cluster's default StorageClass.",
+  ),
+  postgresVersion: emptyAsAbsent(
+    z.string().superRefine(check(postgresVersionProblem)),
+  ).describe(
+    "PostgreSQL version (`17`, `17.5`: CloudNativePG's image `ghcr.io/cloudnative-pg/postgresql`) or a full image reference with a tag or digest. Default: the operator's default image.",
+  ),
+  database: emptyAsAbsent(pgIdentifier()).describe(
+    'Database name. Default: `app` (dedicated), the service name with `_` for `-` (shared).',
+  ),
+  owner: emptyAsAbsent(pgIdentifier()).describe(
+    'Owner role of the database. Default: `app` (dedicated), the service name with `_` for `-` (shared; the role must exist on the shared cluster).',
+  ),
+  backup: backupSchema
+    .nullable()
+    .optional()
+    .describe(
+      "Backups with CloudNativePG's Barman Cloud plugin (an ObjectStore, WAL archiving and a ScheduledBackup) to S3. Off by default; dedicated mode only.",
+    ),
+  createNamespace: z
+    .boolean()
+    .default(DEFAULTS.createNamespace)
+    .describe(
+      'Create the namespace when it does not exist. Default: false (a missing namespace is an error).',
+    ),
+  waitForReady: z
+    .boolean()
+    .default(DEFAULTS.waitForReady)
+    .describe(
+      'Wait until every instance of each dedicated cluster is ready. Default: false.',
+    ),
+  waitTimeoutSeconds: z
+    .number()
+    .int(`is not an integer from 1 to ${MAX_WAIT_TIMEOUT_SECONDS} (seconds)`)
+    .min(1, `is not an integer from 1 to ${MAX_WAIT_TIMEOUT_SECONDS} (seconds)`)
+    .max(
+      MAX_WAIT_TIMEOUT_SECONDS,
+      `is not an integer from 1 to ${MAX_WAIT_TIMEOUT_SECONDS} (seconds)`,
+    )
+    .default(DEFAULTS.waitTimeoutSeconds)
+    .describe(
+      `How long to wait for readiness, 1–${MAX_WAIT_TIMEOUT_SECONDS} seconds. Default: ${DEFAULTS.waitTimeoutSeconds}.`,
+    ),
+};
+
+type ParsedInput = z.output<z.ZodObject<typeof inputShape>>;
+
+/** Where each target goes: `<cluster>/<namespace>`, named after its environment or cluster. */
+function placesOf(input: ParsedInput) {
+  const namespace = input.namespace ?? input.name;
+  const places = input.environments
+    ? input.environments.map(env => ({
+        label: env.name,
+        cluster: env.cluster,
+        namespace: env.namespace ?? namespace,
+      }))
+    : [
+        {
+          label: input.cluster ?? '',
+          cluster: input.cluster ?? '',
+          namespace,
+        },
+      ];
+  return input.mode === 'shared' && input.sharedClusterNamespace
+    ? places.map(p => ({ ...p, namespace: input.sharedClusterNamespace! }))
+    : places;
+}
+
+/** The rules across fields: where the database goes, and what each mode takes. */
+function checkInput(input: ParsedInput, ctx: z.RefinementCtx) {
+  const issue = (path: (string | number)[], message: string) =>
+    ctx.addIssue({ code: 'custom', path, message });
+  if (input.cluster !== undefined && input.environments) {
+    issue(['cluster'], 'give either cluster or environments, not both');
+  }
+  if (input.cluster === undefined && !input.environments) {
+    issue(
+      ['cluster'],
+      'required unless environments is given: the Kubernetes cluster to create the database in',
     );
   }
-  if (field === 'database' && RESERVED_DATABASES.includes(s)) {
-    fail(field, `${show(s)} is reserved by PostgreSQL`);
+  const seen = new Set<string>();
+  input.environments?.forEach((env, i) => {
+    if (seen.has(env.name)) {
+      issue(
+        ['environments', i, 'name'],
+        `environment '${env.name}' is listed twice`,
+      );
+    }
+    seen.add(env.name);
+  });
+  if (input.mode === 'shared') {
+    if (input.sharedCluster === undefined) {
+      issue(
+        ['sharedCluster'],
+        "is required in mode 'shared': the existing CloudNativePG Cluster to create the database on",
+      );
+    }
+    if (input.backup?.enabled) {
+      issue(
+        ['backup'],
+        "applies to mode 'dedicated' only: a shared cluster's backups are configured on the shared cluster",
+      );
+    }
+  } else {
+    for (const field of ['sharedCluster', 'sharedClusterNamespace'] as const) {
+      if (input[field] !== undefined) {
+        issue(
+          [field],
+          "applies to mode 'shared' only; set mode: shared to use an existing cluster",
+        );
+      }
+    }
+  }
+  if (input.database && RESERVED_DATABASES.includes(input.database)) {
+    issue(['database'], `${show(input.database)} is reserved by PostgreSQL`);
   }
   if (
-    field === 'owner' &&
-    (RESERVED_ROLES.includes(s) || s.startsWith('pg_'))
+    input.owner &&
+    (RESERVED_ROLES.includes(input.owner) || input.owner.startsWith('pg_'))
   ) {
-    fail(field, `${show(s)} is reserved by PostgreSQL or CloudNativePG`);
-  }
-  return s;
-}
-
-function validateBoolean(value: unknown, field: string, fallback: boolean) {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'boolean') {
-    return fail(field, `must be true or false, got ${show(value)}`);
-  }
-  return value;
-}
-
-export function validateWaitTimeout(
-  value: unknown,
-  field = 'waitTimeoutSeconds',
-) {
-  if (value === undefined) return DEFAULTS.waitTimeoutSeconds;
-  if (
-    typeof value !== 'number' ||
-    !Number.isInteger(value) ||
-    value < 1 ||
-    value > MAX_WAIT_TIMEOUT_SECONDS
-  ) {
-    return fail(
-      field,
-      `must be an integer from 1 to ${MAX_WAIT_TIMEOUT_SECONDS} (seconds), got ${show(
-        value,
-      )}`,
+    issue(
+      ['owner'],
+      `${show(input.owner)} is reserved by PostgreSQL or CloudNativePG`,
     );
   }
-  return value;
+  const targeted = new Map<string, string>();
+  for (const place of placesOf(input)) {
+    const where = `${place.cluster}/${place.namespace}`;
+    const other = targeted.get(where);
+    if (other !== undefined) {
+      issue(
+        ['environments'],
+        `environments '${other}' and '${place.label}' both target namespace '${place.namespace}' of cluster '${place.cluster}'`,
+      );
+    }
+    targeted.set(where, place.label);
+  }
 }
 
-/** A backup schedule: six cron fields (seconds first) or a descriptor such as `@daily`. */
-export function validateSchedule(value: unknown, field = 'backup.schedule') {
-  const s = requireString(value, field).trim();
-  if (CRON_DESCRIPTOR.test(s)) return s;
-  const fields = s.split(/\s+/);
-  if (fields.length !== 6 || !fields.every(f => CRON_FIELD.test(f))) {
-    fail(
-      field,
-      `${show(
-        s,
-      )} is not a schedule CloudNativePG accepts: six cron fields, seconds first (e.g. '0 0 3 * * *' for 03:00 every day), or a descriptor such as '@daily'`,
-    );
-  }
-  return s;
-}
+/**
+ * The input of cnpg:database:create with its rules: the action publishes it as its JSON
+ * schema, and `planDatabase` parses with it.
+ */
+export const createDatabaseInputSchema = z
+  .object(inputShape)
+  .superRefine(checkInput);
+
+/** The action's input, as a template passes it. */
+export type CreateDatabaseInput = z.input<typeof createDatabaseInputSchema>;
+
+/** One environment of the `environments` input. */
+export type EnvironmentInput = z.input<typeof environmentSchema>;
+
+/** The `backup` input: WAL archiving and base backups to S3 through the Barman Cloud plugin. */
+export type BackupInput = z.input<typeof backupSchema>;
 
 /** The resolved `backup` input. */
 export type BackupPlan = {
@@ -348,58 +448,6 @@ export type BackupPlan = {
   retentionPolicy: string;
   schedule: string;
 };
-
-export function validateBackup(value: unknown): BackupPlan | undefined {
-  if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'object' || Array.isArray(value)) {
-    return fail('backup', `must be an object, got ${show(value)}`);
-  }
-  const backup = value as Record<string, unknown>;
-  if (!validateBoolean(backup.enabled, 'backup.enabled', true)) {
-    return undefined;
-  }
-  const destinationPath = requireString(
-    backup.destinationPath,
-    'backup.destinationPath',
-  ).replace(/\/+$/, '');
-  if (!S3_DESTINATION.test(destinationPath)) {
-    fail(
-      'backup.destinationPath',
-      `${show(
-        backup.destinationPath,
-      )} is not an S3 location (s3://<bucket>[/<prefix>], e.g. 's3://acme-pg-backups/orders')`,
-    );
-  }
-  let roleArn: string | undefined;
-  if (backup.roleArn !== undefined && backup.roleArn !== '') {
-    roleArn = requireString(backup.roleArn, 'backup.roleArn');
-    if (!IAM_ROLE_ARN.test(roleArn)) {
-      fail(
-        'backup.roleArn',
-        `${show(
-          roleArn,
-        )} is not an IAM role ARN (arn:aws:iam::<12-digit account>:role/<name>)`,
-      );
-    }
-  }
-  const retentionPolicy =
-    backup.retentionPolicy === undefined
-      ? DEFAULTS.retentionPolicy
-      : requireString(backup.retentionPolicy, 'backup.retentionPolicy');
-  if (!RETENTION_POLICY.test(retentionPolicy)) {
-    fail(
-      'backup.retentionPolicy',
-      `${show(
-        retentionPolicy,
-      )} is not a retention policy (a positive number of days, weeks or months: '30d', '4w', '6m')`,
-    );
-  }
-  const schedule =
-    backup.schedule === undefined
-      ? DEFAULTS.backupSchedule
-      : validateSchedule(backup.schedule);
-  return { destinationPath, roleArn, retentionPolicy, schedule };
-}
 
 /** What the action hands back for one target. */
 export type DatabaseOutputs = {
@@ -461,46 +509,6 @@ export const appSecretNameOf = (name: string) => `${clusterNameOf(name)}-app`;
 export const serviceHost = (clusterName: string, namespace: string) =>
   `${clusterName}-rw.${namespace}.svc`;
 
-function validateEnvironments(value: unknown): EnvironmentInput[] | undefined {
-  if (value === undefined) return undefined;
-  if (!Array.isArray(value) || value.length === 0) {
-    return fail(
-      'environments',
-      `must be a non-empty list of { name, cluster, namespace?, instances? }, got ${show(
-        value,
-      )}`,
-    );
-  }
-  const seen = new Set<string>();
-  return value.map((env: unknown, i) => {
-    const field = `environments[${i}]`;
-    if (typeof env !== 'object' || env === null || Array.isArray(env)) {
-      return fail(
-        field,
-        `must be an object { name, cluster, namespace?, instances? }`,
-      );
-    }
-    const e = env as Record<string, unknown>;
-    const name = validateDns1123Label(e.name, `${field}.name`);
-    if (seen.has(name)) {
-      fail(`${field}.name`, `environment '${name}' is listed twice`);
-    }
-    seen.add(name);
-    return {
-      name,
-      cluster: requireString(e.cluster, `${field}.cluster`),
-      namespace:
-        e.namespace === undefined
-          ? undefined
-          : validateDns1123Label(e.namespace, `${field}.namespace`),
-      instances:
-        e.instances === undefined
-          ? undefined
-          : validateInstances(e.instances, `${field}.instances`),
-    };
-  });
-}
-
 function unknownCluster(cluster: string, known: string[]): string | undefined {
   if (known.includes(cluster)) return undefined;
   return `no Kubernetes cluster named '${cluster}' is configured (kubernetes.clusterLocatorMethods); known: ${
@@ -509,11 +517,11 @@ function unknownCluster(cluster: string, known: string[]): string | undefined {
 }
 
 /**
- * Validates the input and resolves its defaults into one target per environment. Needs
- * only the names of the configured clusters: no call to any cluster.
+ * Checks the input (createDatabaseInputSchema) and resolves its defaults into one target
+ * per environment. Needs only the names of the configured clusters: no call to any cluster.
  */
 export function planDatabase(
-  input: CreateDatabaseInput,
+  rawInput: CreateDatabaseInput,
   options: {
     knownClusters: string[];
     /**
@@ -523,106 +531,55 @@ export function planDatabase(
     unknownClusters?: 'error' | 'warn';
   },
 ): DatabasePlan {
-  if (typeof input !== 'object' || input === null) {
-    return fail('input', 'must be an object');
-  }
+  const input = parseInput(createDatabaseInputSchema, rawInput);
+  const { name, mode } = input;
   const warnings: string[] = [];
-  const checkCluster = (cluster: string, field: string) => {
-    const problem = unknownCluster(cluster, options.knownClusters);
-    if (problem && options.unknownClusters === 'warn') {
-      warnings.push(`${field}: ${problem}; a real run fails`);
-    } else if (problem) {
-      fail(field, problem);
-    }
-  };
-  const name = validateName(input.name);
-  const mode = input.mode ?? DEFAULTS.mode;
-  if (mode !== 'dedicated' && mode !== 'shared') {
-    fail('mode', `must be 'dedicated' or 'shared', got ${show(mode)}`);
-  }
-  const namespace =
-    input.namespace === undefined || input.namespace === ''
-      ? name
-      : validateDns1123Label(input.namespace, 'namespace');
-
-  const environments = validateEnvironments(input.environments);
-  const hasCluster = input.cluster !== undefined && input.cluster !== '';
-  if (hasCluster && environments) {
-    fail('cluster', 'give either cluster or environments, not both');
-  }
-  if (!hasCluster && !environments) {
-    fail(
-      'cluster',
-      'required unless environments is given: the Kubernetes cluster to create the database in',
-    );
-  }
-  const places = environments
-    ? environments.map((env, i) => {
-        checkCluster(env.cluster, `environments[${i}].cluster`);
-        return { ...env, namespace: env.namespace ?? namespace };
-      })
+  const problems: string[] = [];
+  const places = input.environments
+    ? input.environments.map((env, i) => ({
+        field: `environments[${i}].cluster`,
+        environment: env.name as string | undefined,
+        cluster: env.cluster,
+        namespace: env.namespace ?? input.namespace ?? name,
+        instances: env.instances,
+      }))
     : [
         {
-          name: undefined,
-          cluster: requireString(input.cluster, 'cluster'),
-          namespace,
+          field: 'cluster',
+          environment: undefined,
+          cluster: input.cluster!,
+          namespace: input.namespace ?? name,
           instances: undefined,
         },
       ];
-  if (!environments) {
-    checkCluster(places[0].cluster, 'cluster');
+  for (const place of places) {
+    const unknown = unknownCluster(place.cluster, options.knownClusters);
+    if (unknown && options.unknownClusters === 'warn') {
+      warnings.push(`${place.field}: ${unknown}; a real run fails`);
+    } else if (unknown) {
+      problems.push(`${place.field}: ${unknown}`);
+    }
   }
+  if (problems.length) throw new InputError(problems.join('; '));
 
-  const createNamespace = validateBoolean(
-    input.createNamespace,
-    'createNamespace',
-    DEFAULTS.createNamespace,
-  );
-  const waitForReady = validateBoolean(
-    input.waitForReady,
-    'waitForReady',
-    DEFAULTS.waitForReady,
-  );
-  const waitTimeoutSeconds = validateWaitTimeout(input.waitTimeoutSeconds);
   const identifierDefault =
     mode === 'shared' ? name.replace(/-/g, '_') : DEFAULTS.database;
-  const database = validatePgIdentifier(
-    input.database || identifierDefault,
-    'database',
-  );
-  const owner = validatePgIdentifier(
-    input.owner || (mode === 'shared' ? identifierDefault : DEFAULTS.owner),
-    'owner',
-  );
+  const database = input.database ?? identifierDefault;
+  const owner =
+    input.owner ?? (mode === 'shared' ? identifierDefault : DEFAULTS.owner);
 
   let targets: DatabaseTarget[];
   if (mode === 'shared') {
-    const sharedCluster = validateDns1123Label(
-      input.sharedCluster,
-      'sharedCluster',
-    );
-    const sharedNamespace =
-      input.sharedClusterNamespace === undefined ||
-      input.sharedClusterNamespace === ''
-        ? undefined
-        : validateDns1123Label(
-            input.sharedClusterNamespace,
-            'sharedClusterNamespace',
-          );
-    if (validateBackup(input.backup)) {
-      fail(
-        'backup',
-        "applies to mode 'dedicated' only: a shared cluster's backups are configured on the shared cluster",
-      );
-    }
+    const sharedCluster = input.sharedCluster!;
+    const r = rawInput as Record<string, unknown>;
     const ignored: string[] = (
       ['instances', 'storageSize', 'storageClass', 'postgresVersion'] as const
-    ).filter(k => input[k] !== undefined && input[k] !== '');
-    if (environments?.some(e => e.instances !== undefined)) {
+    ).filter(k => r[k] !== undefined && r[k] !== '');
+    if (input.environments?.some(e => e.instances !== undefined)) {
       ignored.push('environments[].instances');
     }
-    if (createNamespace) ignored.push('createNamespace');
-    if (waitForReady) ignored.push('waitForReady');
+    if (input.createNamespace) ignored.push('createNamespace');
+    if (input.waitForReady) ignored.push('waitForReady');
     if (ignored.length) {
       warnings.push(
         `mode 'shared' ignores ${ignored.join(
@@ -631,12 +588,12 @@ export function planDatabase(
       );
     }
     targets = places.map(place => {
-      const targetNamespace = sharedNamespace ?? place.namespace;
+      const namespace = input.sharedClusterNamespace ?? place.namespace;
       return {
         mode: 'shared',
-        environment: place.name,
+        environment: place.environment,
         kubernetesCluster: place.cluster,
-        namespace: targetNamespace,
+        namespace,
         name,
         database,
         owner,
@@ -644,91 +601,63 @@ export function planDatabase(
         outputs: {
           clusterName: sharedCluster,
           secretName: appSecretNameOf(name),
-          host: serviceHost(sharedCluster, targetNamespace),
+          host: serviceHost(sharedCluster, namespace),
           port: POSTGRES_PORT,
           database,
         },
       };
     });
   } else {
-    if (input.sharedCluster || input.sharedClusterNamespace) {
-      fail(
-        input.sharedCluster ? 'sharedCluster' : 'sharedClusterNamespace',
-        "applies to mode 'shared' only; set mode: shared to use an existing cluster",
-      );
-    }
-    const instances =
-      input.instances === undefined
-        ? undefined
-        : validateInstances(input.instances);
-    const storageSize = validateStorageSize(
-      input.storageSize || DEFAULTS.storageSize,
-    );
-    const storageClass = input.storageClass
-      ? validateDns1123Subdomain(input.storageClass, 'storageClass')
+    const backup = input.backup?.enabled
+      ? {
+          destinationPath: input.backup.destinationPath!,
+          roleArn: input.backup.roleArn,
+          retentionPolicy: input.backup.retentionPolicy,
+          schedule: input.backup.schedule,
+        }
       : undefined;
-    const imageName = input.postgresVersion
-      ? postgresImage(input.postgresVersion)
-      : undefined;
-    const backup = validateBackup(input.backup);
-    targets = places.map(place => {
-      const clusterName = clusterNameOf(name);
-      return {
-        mode: 'dedicated',
-        environment: place.name,
-        kubernetesCluster: place.cluster,
-        namespace: place.namespace,
-        name,
+    const clusterName = clusterNameOf(name);
+    targets = places.map(place => ({
+      mode: 'dedicated',
+      environment: place.environment,
+      kubernetesCluster: place.cluster,
+      namespace: place.namespace,
+      name,
+      database,
+      owner,
+      createNamespace: input.createNamespace,
+      instances:
+        place.instances ??
+        input.instances ??
+        (place.environment !== undefined
+          ? DEFAULT_INSTANCES_BY_ENVIRONMENT[place.environment]
+          : undefined) ??
+        DEFAULTS.instances,
+      storageSize: input.storageSize,
+      storageClass: input.storageClass,
+      imageName: input.postgresVersion
+        ? postgresImage(input.postgresVersion)
+        : undefined,
+      backup: backup && {
+        ...backup,
+        objectStorePath: `${backup.destinationPath}/${
+          place.environment ?? place.cluster
+        }`,
+      },
+      outputs: {
+        clusterName,
+        secretName: appSecretNameOf(name),
+        host: serviceHost(clusterName, place.namespace),
+        port: POSTGRES_PORT,
         database,
-        owner,
-        createNamespace,
-        instances:
-          place.instances ??
-          instances ??
-          (place.name !== undefined
-            ? DEFAULT_INSTANCES_BY_ENVIRONMENT[place.name]
-            : undefined) ??
-          DEFAULTS.instances,
-        storageSize,
-        storageClass,
-        imageName,
-        backup: backup && {
-          ...backup,
-          objectStorePath: `${backup.destinationPath}/${
-            place.name ?? place.cluster
-          }`,
-        },
-        outputs: {
-          clusterName,
-          secretName: appSecretNameOf(name),
-          host: serviceHost(clusterName, place.namespace),
-          port: POSTGRES_PORT,
-          database,
-        },
-      };
-    });
+      },
+    }));
   }
 
-  const seen = new Map<string, string>();
-  for (const t of targets) {
-    const where = `${t.kubernetesCluster}/${t.namespace}`;
-    const label = t.environment ?? t.kubernetesCluster;
-    if (seen.has(where)) {
-      fail(
-        'environments',
-        `environments '${seen.get(
-          where,
-        )}' and '${label}' both target namespace '${t.namespace}' of cluster '${
-          t.kubernetesCluster
-        }'`,
-      );
-    }
-    seen.set(where, label);
-  }
   return {
     targets,
-    waitForReady: waitForReady && mode === 'dedicated',
-    waitTimeoutSeconds,
+    waitForReady: input.waitForReady && mode === 'dedicated',
+    waitTimeoutSeconds: input.waitTimeoutSeconds,
     warnings,
   };
 }
