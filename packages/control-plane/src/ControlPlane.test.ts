@@ -76,6 +76,7 @@ describe('startControlPlane', () => {
         { apiGroups: [''], resources: ['configmaps'], verbs: ['get', 'list'] },
       ],
     });
+    const mark = await plane.auditMark();
     const core = plane.kubeConfig(token).makeApiClient(CoreV1Api);
     const list = await core.listNamespacedConfigMap({
       namespace: 'rbac-check',
@@ -94,6 +95,17 @@ describe('startControlPlane', () => {
     expect(denied?.message).toContain(
       'system:serviceaccount:rbac-check:reader',
     );
+    // The audit log says what the account asked for and what RBAC answered.
+    const events = await plane.auditEvents({
+      since: mark,
+      user: 'system:serviceaccount:rbac-check:reader',
+    });
+    expect(
+      events.map(e => [e.verb, e.objectRef?.resource, e.objectRef?.namespace, e.code]),
+    ).toEqual([
+      ['list', 'configmaps', 'rbac-check', 200],
+      ['create', 'configmaps', 'rbac-check', 403],
+    ]);
   });
 
   it('reports server-side apply conflicts with another field manager', async () => {

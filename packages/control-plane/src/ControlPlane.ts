@@ -2,11 +2,15 @@ import { KubeConfig, KubernetesObject } from '@kubernetes/client-node';
 import { freePort } from '@runway/testing';
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import {
+  closeSync,
   existsSync,
   mkdirSync,
   mkdtempSync,
+  openSync,
   readFileSync,
+  readSync,
   rmSync,
+  statSync,
   writeFileSync,
 } from 'node:fs';
 import { request as httpsRequest } from 'node:https';
@@ -63,6 +67,24 @@ export type ControlPlaneOptions = {
   apiServerFlags?: string[];
 };
 
+/** One request as the API server's audit log records it (level Metadata). */
+export type AuditEvent = {
+  /** get, list, watch, create, update, patch, delete… */
+  verb: string;
+  /** The authenticated user, e.g. `system:serviceaccount:backstage:backstage`. */
+  user: string;
+  requestURI: string;
+  objectRef?: {
+    resource?: string;
+    subresource?: string;
+    namespace?: string;
+    name?: string;
+    apiGroup?: string;
+  };
+  /** The answer's status code. */
+  code?: number;
+};
+
 /** A running throwaway control plane on loopback. */
 export type ControlPlane = {
   /** https://127.0.0.1:<port> */
@@ -111,6 +133,14 @@ export type ControlPlane = {
    * once it no longer holds that version). Returns the compacted revision.
    */
   compact(): Promise<number>;
+  /**
+   * The requests the API server has answered since `since` (a mark from `auditMark()`),
+   * optionally of one user only, from its audit log: what a client really asked for, as
+   * RBAC saw it.
+   */
+  auditEvents(options?: { since?: number; user?: string }): Promise<AuditEvent[]>;
+  /** A mark in the audit log: `auditEvents({ since })` returns only what comes after it. */
+  auditMark(): Promise<number>;
   /** The processes, for logs and fault injection (kill one, stop one). */
   processes: Record<string, ManagedProcess>;
   /** Start another process against this control plane (a controller), stopped with it. */
@@ -298,6 +328,23 @@ export async function startControlPlane(
     const port = options.port ?? (await freePort());
     const url = `https://127.0.0.1:${port}`;
     const certDir = join(dir, 'certs');
+    const auditLog = join(dir, 'audit.log');
+    const auditPolicy = join(dir, 'audit-policy.yaml');
+    writeFileSync(
+      auditPolicy,
+      stringify({
+        apiVersion: 'audit.k8s.io/v1',
+        kind: 'Policy',
+        // One event per request, when its answer is complete (a watch: when it started).
+        omitStages: ['RequestReceived'],
+        rules: [
+          // The API server's own health checks and controllers' leases are noise.
+          { level: 'None', nonResourceURLs: ['/readyz*', '/livez*', '/healthz*'] },
+          { level: 'None', resources: [{ group: 'coordination.k8s.io', resources: ['leases'] }] },
+          { level: 'Metadata' },
+        ],
+      }),
+    );
     const apiserver = startProcess(
       'kube-apiserver',
       bin['kube-apiserver'],
@@ -316,6 +363,10 @@ export async function startControlPlane(
         '--service-cluster-ip-range=10.0.0.0/24',
         `--cert-dir=${certDir}`,
         `--watch-cache=${options.watchCache ?? true}`,
+        `--audit-policy-file=${auditPolicy}`,
+        `--audit-log-path=${auditLog}`,
+        '--audit-log-format=json',
+        '--audit-log-mode=blocking',
         ...(options.apiServerFlags ?? []),
       ],
       { logFile: join(dir, 'kube-apiserver.log') },
@@ -526,6 +577,43 @@ export async function startControlPlane(
         return body;
       },
       request,
+      async auditMark() {
+        // Events are written when a request completes: wait until the log stops growing.
+        let size = -1;
+        for (;;) {
+          const now = existsSync(auditLog) ? statSync(auditLog).size : 0;
+          if (now === size) return size;
+          size = now;
+          await new Promise(r => setTimeout(r, 50));
+        }
+      },
+      async auditEvents(auditOptions = {}) {
+        const end = await plane.auditMark();
+        const start = auditOptions.since ?? 0;
+        if (end <= start) return [];
+        const buffer = Buffer.alloc(end - start);
+        const fd = openSync(auditLog, 'r');
+        try {
+          readSync(fd, buffer, 0, buffer.length, start);
+        } finally {
+          closeSync(fd);
+        }
+        return buffer
+          .toString('utf8')
+          .split('\n')
+          .filter(Boolean)
+          .map(line => JSON.parse(line))
+          .map(
+            (e: any): AuditEvent => ({
+              verb: e.verb,
+              user: e.user?.username,
+              requestURI: e.requestURI,
+              objectRef: e.objectRef,
+              code: e.responseStatus?.code,
+            }),
+          )
+          .filter(e => !auditOptions.user || e.user === auditOptions.user);
+      },
       processes,
       addProcess: p => extra.push(p),
       async serviceAccountToken(namespace, name, tokenOptions = {}) {

@@ -9,6 +9,7 @@
 export { startControlPlane } from './ControlPlane';
 export type {
   ApplyObject,
+  AuditEvent,
   ControlPlane,
   ControlPlaneOptions,
   PolicyRule,
