@@ -101,7 +101,12 @@ describe('startControlPlane', () => {
       user: 'system:serviceaccount:rbac-check:reader',
     });
     expect(
-      events.map(e => [e.verb, e.objectRef?.resource, e.objectRef?.namespace, e.code]),
+      events.map(e => [
+        e.verb,
+        e.objectRef?.resource,
+        e.objectRef?.namespace,
+        e.code,
+      ]),
     ).toEqual([
       ['list', 'configmaps', 'rbac-check', 200],
       ['create', 'configmaps', 'rbac-check', 403],

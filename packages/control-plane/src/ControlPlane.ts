@@ -138,7 +138,10 @@ export type ControlPlane = {
    * optionally of one user only, from its audit log: what a client really asked for, as
    * RBAC saw it.
    */
-  auditEvents(options?: { since?: number; user?: string }): Promise<AuditEvent[]>;
+  auditEvents(options?: {
+    since?: number;
+    user?: string;
+  }): Promise<AuditEvent[]>;
   /** A mark in the audit log: `auditEvents({ since })` returns only what comes after it. */
   auditMark(): Promise<number>;
   /** The processes, for logs and fault injection (kill one, stop one). */
@@ -339,8 +342,16 @@ export async function startControlPlane(
         omitStages: ['RequestReceived'],
         rules: [
           // The API server's own health checks and controllers' leases are noise.
-          { level: 'None', nonResourceURLs: ['/readyz*', '/livez*', '/healthz*'] },
-          { level: 'None', resources: [{ group: 'coordination.k8s.io', resources: ['leases'] }] },
+          {
+            level: 'None',
+            nonResourceURLs: ['/readyz*', '/livez*', '/healthz*'],
+          },
+          {
+            level: 'None',
+            resources: [
+              { group: 'coordination.k8s.io', resources: ['leases'] },
+            ],
+          },
           { level: 'Metadata' },
         ],
       }),
@@ -543,6 +554,24 @@ export async function startControlPlane(
           ),
         ),
       );
+      // And lists are answered: right after a CRD is established, its watch cache answers
+      // 429 "storage is (re)initializing" for a moment.
+      await Promise.all(
+        [...wanted].flatMap(([gv, plurals]) =>
+          [...plurals].map(plural =>
+            waitFor(
+              `${gv} ${plural} listable`,
+              async () =>
+                (
+                  await request('GET', `/apis/${gv}/${plural}?limit=1`)
+                ).status === 200
+                  ? true
+                  : undefined,
+              { timeoutMs: 120_000, intervalMs: 100 },
+            ),
+          ),
+        ),
+      );
     };
 
     const crdOption = options.crds ?? 'all';
@@ -591,6 +620,7 @@ export async function startControlPlane(
         const end = await plane.auditMark();
         const start = auditOptions.since ?? 0;
         if (end <= start) return [];
+        const seen = new Set<string>();
         const buffer = Buffer.alloc(end - start);
         const fd = openSync(auditLog, 'r');
         try {
@@ -598,21 +628,25 @@ export async function startControlPlane(
         } finally {
           closeSync(fd);
         }
-        return buffer
-          .toString('utf8')
-          .split('\n')
-          .filter(Boolean)
-          .map(line => JSON.parse(line))
-          .map(
-            (e: any): AuditEvent => ({
-              verb: e.verb,
-              user: e.user?.username,
-              requestURI: e.requestURI,
-              objectRef: e.objectRef,
-              code: e.responseStatus?.code,
-            }),
-          )
-          .filter(e => !auditOptions.user || e.user === auditOptions.user);
+        return (
+          buffer
+            .toString('utf8')
+            .split('\n')
+            .filter(Boolean)
+            .map(line => JSON.parse(line))
+            // A long request (a watch) has a second event when it ends: one per request.
+            .filter((e: any) => !seen.has(e.auditID) && seen.add(e.auditID))
+            .map(
+              (e: any): AuditEvent => ({
+                verb: e.verb,
+                user: e.user?.username,
+                requestURI: e.requestURI,
+                objectRef: e.objectRef,
+                code: e.responseStatus?.code,
+              }),
+            )
+            .filter(e => !auditOptions.user || e.user === auditOptions.user)
+        );
       },
       processes,
       addProcess: p => extra.push(p),

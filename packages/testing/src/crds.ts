@@ -5,6 +5,7 @@
  */
 import Ajv, { ErrorObject, ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
+import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 
@@ -24,14 +25,29 @@ export type KubernetesObject = {
 
 /**
  * The CRD JSON schemas, in kubeconform's layout `<group>/<kind>_<version>.json`: env
- * CRD_SCHEMAS_DIR, else `../shared/crd-schemas` next to this repository (CI has it).
+ * CRD_SCHEMAS_DIR, else `../shared/crd-schemas` next to this repository (CI has it), or next to
+ * the main checkout when this is a git worktree.
  * Outside, clone the same schemas from https://github.com/datreeio/CRDs-catalog and
  * point CRD_SCHEMAS_DIR at the clone.
  */
 export function crdSchemasDir(): string {
-  return (
-    process.env.CRD_SCHEMAS_DIR || resolve(repoRoot, '../shared/crd-schemas')
-  );
+  if (process.env.CRD_SCHEMAS_DIR) return process.env.CRD_SCHEMAS_DIR;
+  const beside = resolve(repoRoot, '../shared/crd-schemas');
+  if (existsSync(beside)) return beside;
+  // A git worktree elsewhere: beside the main checkout instead.
+  const git = spawnSync('git', ['rev-parse', '--git-common-dir'], {
+    cwd: repoRoot,
+    encoding: 'utf8',
+  });
+  if (git.status === 0) {
+    const main = resolve(
+      repoRoot,
+      git.stdout.trim(),
+      '../../shared/crd-schemas',
+    );
+    if (existsSync(main)) return main;
+  }
+  return beside;
 }
 
 /** ajv's messages, for errors that carry none (kubernetes-models' standalone code). */

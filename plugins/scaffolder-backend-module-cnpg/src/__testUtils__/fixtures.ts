@@ -1,6 +1,8 @@
 /*
- * Test support for this package: the RBAC of deploy/rbac.yaml, fake clusters that enforce
- * it, cluster access pointing at them, and a fake operator that makes Clusters ready.
+ * Test support for this package: real Kubernetes API servers (@runway/control-plane) with the
+ * CloudNativePG CRDs, the backend's identity bound by deploy/rbac.yaml exactly as a platform
+ * team applies it, cluster access with that identity, and a stand-in for the operator that
+ * reports Clusters ready through the status subresource.
  */
 import { mockServices } from '@backstage/backend-test-utils';
 import { ConfigReader } from '@backstage/config';
@@ -9,15 +11,14 @@ import {
   ConfigClusterAccess,
 } from '@runway/plugin-cluster-access-node';
 import {
-  FakeKubernetesApi,
-  FakeObject,
-  FakeRbacRule,
-  kubernetesClustersConfig,
-} from '@runway/plugin-cluster-access-node/testUtils';
+  AuditEvent,
+  ControlPlane,
+  PolicyRule,
+  startControlPlane,
+} from '@runway/control-plane';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseAllDocuments } from 'yaml';
-import { ResourceKey, RESOURCES } from '../lib/permissions';
 import { HEALTHY_PHASE } from '../lib/readiness';
 
 export const RBAC_FILE = resolve(__dirname, '../../deploy/rbac.yaml');
@@ -28,75 +29,87 @@ export function readRbacDocuments(): any[] {
 }
 
 /** The rules of the ClusterRole in deploy/rbac.yaml. */
-export function rbacRules(): FakeRbacRule[] {
+export function rbacRules(): PolicyRule[] {
   const role = readRbacDocuments().find(d => d?.kind === 'ClusterRole');
   return role.rules;
 }
 
-export const TOKEN = 'backstage-sa-token';
+/** The identity deploy/rbac.yaml binds: the backend's ServiceAccount backstage/backstage. */
+export const BACKEND_USER = 'system:serviceaccount:backstage:backstage';
 
 /**
- * A fake Kubernetes API serving the CloudNativePG and Barman Cloud resources, granting only
- * the ClusterRole of deploy/rbac.yaml and refusing objects in missing namespaces.
+ * A real API server serving the CloudNativePG CRDs (and, unless `barman: false`, the Barman
+ * Cloud plugin's ObjectStore), with deploy/rbac.yaml applied as it is. Returns the plane and
+ * a token of the ServiceAccount the file binds.
  */
-export async function startFakeCluster(
-  options: {
-    rules?: FakeRbacRule[];
-    /** Custom resources the cluster does not serve (their CRD is not installed). */
-    without?: ResourceKey[];
-  } = {},
-): Promise<FakeKubernetesApi> {
-  const api = new FakeKubernetesApi({
-    token: TOKEN,
-    rules: options.rules ?? rbacRules(),
-    requireNamespaces: true,
+export async function startCnpgCluster(
+  options: { barman?: boolean } = {},
+): Promise<{ plane: ControlPlane; token: string }> {
+  const plane = await startControlPlane({
+    crds:
+      options.barman === false
+        ? ['cloudnative-pg']
+        : ['cloudnative-pg', 'barman-cloud-plugin'],
   });
-  await api.start();
-  const crds: ResourceKey[] = [
-    'clusters',
-    'databases',
-    'scheduledbackups',
-    'objectstores',
-  ];
-  for (const key of crds.filter(k => !options.without?.includes(k))) {
-    const r = RESOURCES[key];
-    api.serve(`${r.group}/${r.version}`, r.plural);
-  }
-  return api;
+  await plane.createNamespace('backstage');
+  await plane.apply(readRbacDocuments());
+  const token = await plane.serviceAccountToken('backstage', 'backstage');
+  return { plane, token };
 }
 
-/** Cluster access to the given clusters (name → API URL), with a service account token. */
+/**
+ * Cluster access to the given clusters (name → API server), each with the given token (or
+ * the API server's own URL and CA with a token).
+ */
 export function clusterAccessFor(
-  clusters: Record<string, string>,
+  clusters: Record<string, { url: string; caData?: string; token: string }>,
 ): ClusterAccess {
   return ConfigClusterAccess.fromConfig(
-    new ConfigReader(
-      kubernetesClustersConfig(
-        Object.entries(clusters).map(([name, url]) => ({
-          name,
-          url,
-          authProvider: 'serviceAccount',
-          serviceAccountToken: TOKEN,
-          skipTLSVerify: true,
-        })),
-      ),
-    ),
+    new ConfigReader({
+      kubernetes: {
+        clusterLocatorMethods: [
+          {
+            type: 'config',
+            clusters: Object.entries(clusters).map(
+              ([name, { url, caData, token }]) => ({
+                name,
+                url,
+                authProvider: 'serviceAccount',
+                serviceAccountToken: token,
+                ...(caData && {
+                  caData: Buffer.from(caData).toString('base64'),
+                }),
+              }),
+            ),
+          },
+        ],
+      },
+    }),
     { logger: mockServices.logger.mock() },
   );
 }
 
-export const namespace = (name: string): FakeObject => ({
-  apiVersion: 'v1',
-  kind: 'Namespace',
-  metadata: { name },
-});
+/** `VERB resource[/subresource] namespace/name` of an audit event, for compact assertions. */
+export const describeCall = (e: AuditEvent): string => {
+  const ref = e.objectRef ?? {};
+  const resource = ref.subresource
+    ? `${ref.resource}/${ref.subresource}`
+    : ref.resource;
+  const target =
+    ref.resource === 'namespaces'
+      ? ref.name ?? ''
+      : [ref.namespace, ref.name].filter(Boolean).join('/');
+  return `${e.verb} ${resource} ${target}`.trim();
+};
 
-export const clusterRef = (name: string, ns: string) => ({
-  apiVersion: 'postgresql.cnpg.io/v1',
-  kind: 'Cluster',
-  name,
-  namespace: ns,
-});
+/** The calls the backend's identity made on a plane since a mark, in order. */
+export async function backendCalls(
+  plane: ControlPlane,
+  since: number,
+  user = BACKEND_USER,
+): Promise<string[]> {
+  return (await plane.auditEvents({ since, user })).map(describeCall);
+}
 
 /** A Cluster's status as the operator reports it once all instances are up. */
 export const healthyStatus = (instances: number) => ({
@@ -105,43 +118,70 @@ export const healthyStatus = (instances: number) => ({
   phase: HEALTHY_PHASE,
 });
 
+/** Replaces a Cluster's status through the status subresource, as the operator does. */
+export async function setClusterStatus(
+  plane: ControlPlane,
+  namespace: string,
+  name: string,
+  status: Record<string, unknown>,
+): Promise<void> {
+  const { status: code, body } = await plane.request(
+    'PATCH',
+    `/apis/postgresql.cnpg.io/v1/namespaces/${namespace}/clusters/${name}/status?fieldManager=cloudnative-pg`,
+    [{ op: 'add', path: '/status', value: status }],
+    { contentType: 'application/json-patch+json' },
+  );
+  if (code !== 200) {
+    throw new Error(
+      `status of Cluster ${namespace}/${name}: ${code} ${body?.message}`,
+    );
+  }
+}
+
 /**
- * Plays the CloudNativePG operator: every Cluster that appears without a status gets a
- * healthy one (all instances ready) after `delayMs`. Returns a stop function.
+ * Plays the CloudNativePG operator: every Cluster that appears without a status gets a healthy
+ * one (all instances ready) `delayMs` after it was first seen — as a real operator takes a
+ * while, so that a caller waiting for readiness really waits. Returns a function that stops it
+ * (and waits until it has).
  */
-export function fakeOperator(api: FakeKubernetesApi, delayMs = 50): () => void {
-  const scheduled = new Set<string>();
-  const timers: NodeJS.Timeout[] = [];
-  const poll = setInterval(() => {
-    for (const obj of api.list('postgresql.cnpg.io/v1', 'Cluster')) {
-      const ref = clusterRef(obj.metadata.name, obj.metadata.namespace!);
-      const key = `${ref.namespace}/${ref.name}`;
-      if (obj.status || scheduled.has(key)) continue;
-      scheduled.add(key);
-      timers.push(
-        setTimeout(() => {
-          const current = api.get(ref);
-          if (current && !current.status) {
-            api.setStatus(
-              ref,
-              healthyStatus(Number((current.spec as any).instances)),
-            );
-          }
-        }, delayMs),
-      );
+export function fakeOperator(
+  plane: ControlPlane,
+  delayMs = 300,
+): () => Promise<void> {
+  let stopped = false;
+  const firstSeen = new Map<string, number>();
+  const loop = async () => {
+    while (!stopped) {
+      const list = await plane
+        .getObject('/apis/postgresql.cnpg.io/v1/clusters')
+        .catch(() => undefined); // a moment of 429 while storage initialises: next round
+      for (const cluster of list?.items ?? []) {
+        if (cluster.status?.phase) continue;
+        const key = `${cluster.metadata.namespace}/${cluster.metadata.name}`;
+        if (!firstSeen.has(key)) firstSeen.set(key, Date.now());
+        if (Date.now() - firstSeen.get(key)! < delayMs) continue;
+        await setClusterStatus(
+          plane,
+          cluster.metadata.namespace,
+          cluster.metadata.name,
+          healthyStatus(Number(cluster.spec.instances)),
+        );
+      }
+      await new Promise(r => setTimeout(r, 50));
     }
-  }, 10);
-  return () => {
-    clearInterval(poll);
-    timers.forEach(clearTimeout);
+  };
+  const running = loop();
+  return async () => {
+    stopped = true;
+    await running;
   };
 }
 
-/** Polls until the check holds, for at most 5 s. */
-export async function waitFor(check: () => boolean) {
-  for (let i = 0; i < 250; i++) {
-    if (check()) return;
-    await new Promise(r => setTimeout(r, 20));
+/** Polls until the check holds, for at most 10 s. */
+export async function waitFor(check: () => Promise<boolean> | boolean) {
+  for (let i = 0; i < 200; i++) {
+    if (await check()) return;
+    await new Promise(r => setTimeout(r, 50));
   }
-  throw new Error('condition not met within 5 s');
+  throw new Error('condition not met within 10 s');
 }

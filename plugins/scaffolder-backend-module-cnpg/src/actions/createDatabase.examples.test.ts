@@ -1,37 +1,48 @@
 import { mockServices } from '@backstage/backend-test-utils';
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
-import { FakeKubernetesApi } from '@runway/plugin-cluster-access-node/testUtils';
 import { parse } from 'yaml';
 import {
+  BACKEND_USER,
   clusterAccessFor,
   fakeOperator,
-  namespace,
-  startFakeCluster,
+  startCnpgCluster,
 } from '../__testUtils__/fixtures';
 import { createCnpgDatabaseAction } from './createDatabase';
 import { examples } from './createDatabase.examples';
 
+type Cluster = Awaited<ReturnType<typeof startCnpgCluster>>;
+
+/** Each example on real API servers of its own, with an operator stand-in that reports ready. */
 describe('cnpg:database:create examples', () => {
-  let staging: FakeKubernetesApi;
-  let production: FakeKubernetesApi;
-  let stopOperators: (() => void)[];
+  let staging: Cluster;
+  let production: Cluster;
+  let stopOperators: (() => Promise<void>)[];
 
   beforeEach(async () => {
-    staging = await startFakeCluster();
-    production = await startFakeCluster();
-    stopOperators = [fakeOperator(staging), fakeOperator(production)];
+    [staging, production] = await Promise.all([
+      startCnpgCluster(),
+      startCnpgCluster(),
+    ]);
+    stopOperators = [
+      fakeOperator(staging.plane),
+      fakeOperator(production.plane),
+    ];
     // For the shared example: an existing shared cluster.
-    staging.apply(namespace('databases'), {
-      apiVersion: 'postgresql.cnpg.io/v1',
-      kind: 'Cluster',
-      metadata: { name: 'shared-pg', namespace: 'databases' },
-      spec: { instances: 3 },
-    });
-  });
+    await staging.plane.createNamespace('databases');
+    await staging.plane.apply([
+      {
+        apiVersion: 'postgresql.cnpg.io/v1',
+        kind: 'Cluster',
+        metadata: { name: 'shared-pg', namespace: 'databases' },
+        spec: { instances: 3, storage: { size: '10Gi' } },
+      },
+    ]);
+  }, 120_000);
+
   afterEach(async () => {
-    stopOperators.forEach(stop => stop());
-    await staging.stop();
-    await production.stop();
+    await Promise.all(stopOperators.map(stop => stop()));
+    await staging?.plane.stop();
+    await production?.plane.stop();
   });
 
   const runExample = async (index: number) => {
@@ -43,8 +54,8 @@ describe('cnpg:database:create examples', () => {
     });
     await createCnpgDatabaseAction({
       clusterAccess: clusterAccessFor({
-        staging: staging.url,
-        production: production.url,
+        staging: { ...staging.plane, token: staging.token },
+        production: { ...production.plane, token: production.token },
       }),
     }).handler(ctx);
     return Object.fromEntries(
@@ -52,15 +63,22 @@ describe('cnpg:database:create examples', () => {
     );
   };
 
-  const kindsApplied = (api: FakeKubernetesApi) =>
-    api.requests
-      .filter(r => r.method === 'PATCH')
-      .map(r => (r.body as { kind: string }).kind);
+  /** The kinds the backend applied (server-side apply: PATCH), in order. */
+  const applied = async ({ plane }: Cluster) => {
+    const events = await plane.auditEvents({ user: BACKEND_USER });
+    return events
+      .filter(e => e.verb === 'patch')
+      .map(e => e.objectRef?.resource);
+  };
+  const watched = async ({ plane }: Cluster) =>
+    (await plane.auditEvents({ user: BACKEND_USER })).some(
+      e => e.verb === 'watch',
+    );
 
   it('per environment, creating the namespaces', async () => {
     const outputs = await runExample(0);
-    expect(kindsApplied(staging)).toEqual(['Namespace', 'Cluster']);
-    expect(kindsApplied(production)).toEqual(['Namespace', 'Cluster']);
+    expect(await applied(staging)).toEqual(['namespaces', 'clusters']);
+    expect(await applied(production)).toEqual(['namespaces', 'clusters']);
     expect(outputs.environments.map((e: { name: string }) => e.name)).toEqual([
       'staging',
       'production',
@@ -70,10 +88,8 @@ describe('cnpg:database:create examples', () => {
 
   it('one cluster with options, waiting until ready', async () => {
     const outputs = await runExample(1);
-    expect(kindsApplied(production)).toEqual(['Namespace', 'Cluster']);
-    expect(production.requests.some(r => r.query.includes('watch=true'))).toBe(
-      true,
-    );
+    expect(await applied(production)).toEqual(['namespaces', 'clusters']);
+    expect(await watched(production)).toBe(true);
     expect(outputs).toEqual({
       clusterName: 'payments-db',
       secretName: 'payments-db-app',
@@ -85,17 +101,17 @@ describe('cnpg:database:create examples', () => {
 
   it('with backups', async () => {
     await runExample(2);
-    expect(kindsApplied(production)).toEqual([
-      'Namespace',
-      'ObjectStore',
-      'Cluster',
-      'ScheduledBackup',
+    expect(await applied(production)).toEqual([
+      'namespaces',
+      'objectstores',
+      'clusters',
+      'scheduledbackups',
     ]);
   });
 
   it('on a shared cluster', async () => {
     const outputs = await runExample(3);
-    expect(kindsApplied(staging)).toEqual(['Database']);
+    expect(await applied(staging)).toEqual(['databases']);
     expect(outputs.host).toBe('shared-pg-rw.databases.svc');
   });
 
