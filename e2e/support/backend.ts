@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { stringify } from 'yaml';
-import { kubernetesClustersConfig } from '@runway/plugin-cluster-access-node/testUtils';
+import { kubernetesClustersConfig } from '@runway/plugin-cluster-access-node-test-utils';
 import { freePort, PostgresConnection } from '@runway/testing';
 
 export const repoRoot = resolve(__dirname, '../..');

@@ -11,10 +11,8 @@ import { mockServices } from '@backstage/backend-test-utils';
 import { ConfigReader } from '@backstage/config';
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
 import { ConfigClusterAccess } from '@runway/plugin-cluster-access-node';
-import {
-  kubernetesClustersConfig,
-  parseLabelSelector,
-} from '@runway/plugin-cluster-access-node/testUtils';
+import { kubernetesClustersConfig } from '@runway/plugin-cluster-access-node-test-utils';
+import { labelSelectorMatcher } from '@runway/plugin-runway-common';
 import { createArgocdAppCreateAction } from '@runway/plugin-scaffolder-backend-module-argocd';
 import { createCnpgDatabaseAction } from '@runway/plugin-scaffolder-backend-module-cnpg';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -159,7 +157,7 @@ describe.each(cases)(
       );
       for (const app of apps) {
         expect(
-          parseLabelSelector(annotations['argocd/app-selector'])(
+          labelSelectorMatcher(annotations['argocd/app-selector'])(
             app.metadata.labels,
           ),
         ).toBe(true);

@@ -1,4 +1,4 @@
-import { parseLabelSelector } from '@runway/plugin-cluster-access-node/testUtils';
+import { labelSelectorMatcher } from '@runway/plugin-runway-common';
 import { http } from 'msw';
 import { LoopbackServer } from './serve';
 
@@ -232,7 +232,7 @@ export class FakeArgoCd {
   }
 
   #list(query: URLSearchParams): ArgoObject[] {
-    const matches = parseLabelSelector(query.get('selector'));
+    const matches = labelSelectorMatcher(query.get('selector'));
     const name = query.get('name');
     const project = query.get('project');
     return [...this.applications.values()].filter(

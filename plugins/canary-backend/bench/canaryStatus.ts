@@ -12,7 +12,7 @@ import { ConfigClusterAccess } from '@runway/plugin-cluster-access-node';
 import {
   FakeKubernetesApi,
   kubernetesClustersConfig,
-} from '@runway/plugin-cluster-access-node/testUtils';
+} from '@runway/plugin-cluster-access-node-test-utils';
 import { performance } from 'node:perf_hooks';
 import { CanaryStatusService } from '../src/service/CanaryStatusService';
 import { WatchCaches } from '../src/service/WatchCaches';

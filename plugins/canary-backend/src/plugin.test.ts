@@ -8,7 +8,7 @@ import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import {
   FakeKubernetesApi,
   kubernetesClustersConfig,
-} from '@runway/plugin-cluster-access-node/testUtils';
+} from '@runway/plugin-cluster-access-node-test-utils';
 import request from 'supertest';
 import { canaryPlugin } from './plugin';
 import { canaryService } from './__testUtils__/fixtures';

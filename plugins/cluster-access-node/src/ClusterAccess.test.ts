@@ -3,7 +3,10 @@ import { ConfigReader } from '@backstage/config';
 import { NotFoundError } from '@backstage/errors';
 import { CoreV1Api, CustomObjectsApi } from '@kubernetes/client-node';
 import { ConfigClusterAccess } from './ClusterAccess';
-import { FakeKubernetesApi, kubernetesClustersConfig } from './testUtils';
+import {
+  FakeKubernetesApi,
+  kubernetesClustersConfig,
+} from '@runway/plugin-cluster-access-node-test-utils';
 
 const logger = mockServices.logger.mock();
 

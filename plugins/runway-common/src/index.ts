@@ -1,6 +1,6 @@
 /**
  * Rules every Runway package shares, without I/O: Kubernetes naming rules as zod schemas,
- * input errors that name the field and the rule, and retry backoff.
+ * label selectors, input errors that name the field and the rule, and retry backoff.
  *
  * @packageDocumentation
  */
@@ -24,6 +24,12 @@ export {
   quantityValue,
 } from './kubernetesNames';
 export type { NameRuleOptions } from './kubernetesNames';
+export {
+  labelSelectorMatcher,
+  matchesLabelSelector,
+  parseLabelSelector,
+} from './labelSelector';
+export type { LabelSelectorRequirement } from './labelSelector';
 export {
   describeIssue,
   describeIssues,

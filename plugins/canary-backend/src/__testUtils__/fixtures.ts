@@ -1,4 +1,4 @@
-import { FakeObject } from '@runway/plugin-cluster-access-node/testUtils';
+import { FakeObject } from '@runway/plugin-cluster-access-node-test-utils';
 
 /**
  * Objects of a canary-routed service as Runway's chart renders them: a VirtualService

@@ -4,7 +4,7 @@ import { ConfigClusterAccess } from '@runway/plugin-cluster-access-node';
 import {
   FakeKubernetesApi,
   kubernetesClustersConfig,
-} from '@runway/plugin-cluster-access-node/testUtils';
+} from '@runway/plugin-cluster-access-node-test-utils';
 import { createServer, Server, Socket } from 'node:net';
 import { canaryService } from '../__testUtils__/fixtures';
 import { RESOURCES } from './resources';

@@ -1,75 +1,13 @@
+import { FakeKubernetesApi } from './FakeKubernetesApi';
 import {
-  FakeKubernetesApi,
-  FakeObject,
-  parseFieldSelector,
-  parseLabelSelector,
-} from './FakeKubernetesApi';
+  applyRequest,
+  APPLY,
+  CLUSTERS,
+  cluster,
+  ref,
+} from './__testUtils__/fixtures';
 
-describe('parseLabelSelector', () => {
-  const labels = {
-    app: 'orders',
-    tier: 'api',
-    'backstage.io/kubernetes-id': 'orders-api',
-  };
-  it.each([
-    [null, true],
-    ['app=orders', true],
-    ['app==orders', true],
-    ['app=payments', false],
-    ['app!=payments', true],
-    ['backstage.io/kubernetes-id=orders-api,tier=api', true],
-    ['backstage.io/kubernetes-id=orders-api,tier=db', false],
-    ['tier in (api,web)', true],
-    ['tier notin (api,web)', false],
-    ['tier', true],
-    ['!tier', false],
-    ['missing', false],
-  ])('%s matches: %s', (selector, expected) => {
-    expect(parseLabelSelector(selector)(labels)).toBe(expected);
-  });
-});
-
-describe('parseFieldSelector', () => {
-  const object: FakeObject = {
-    apiVersion: 'v1',
-    kind: 'ConfigMap',
-    metadata: { name: 'orders', namespace: 'shop' },
-  };
-  it.each([
-    [null, true],
-    ['metadata.name=orders', true],
-    ['metadata.name==orders', true],
-    ['metadata.name=payments', false],
-    ['metadata.name!=payments', true],
-    ['metadata.name=orders,metadata.namespace=shop', true],
-    ['metadata.name=orders,metadata.namespace=other', false],
-  ])('%s matches: %s', (selector, expected) => {
-    expect(parseFieldSelector(selector)(object)).toBe(expected);
-  });
-
-  it('rejects fields it does not support', () => {
-    expect(() => parseFieldSelector('status.phase=Running')).toThrow(
-      "unsupported field selector term 'status.phase=Running'",
-    );
-  });
-});
-
-const CLUSTERS = '/apis/postgresql.cnpg.io/v1/namespaces/shop/clusters';
-const cluster = (spec: Record<string, unknown>, name = 'orders-db') => ({
-  apiVersion: 'postgresql.cnpg.io/v1',
-  kind: 'Cluster',
-  metadata: { name, namespace: 'shop', labels: { app: 'orders' } },
-  spec,
-});
-const ref = {
-  apiVersion: 'postgresql.cnpg.io/v1',
-  kind: 'Cluster',
-  namespace: 'shop',
-  name: 'orders-db',
-};
-const APPLY = 'application/apply-patch+yaml';
-
-describe('FakeKubernetesApi', () => {
+describe('FakeKubernetesApi writes and reads', () => {
   let api: FakeKubernetesApi;
   let url: string;
 
@@ -80,45 +18,8 @@ describe('FakeKubernetesApi', () => {
   });
   afterEach(() => api.stop());
 
-  const apply = (
-    body: unknown,
-    options: {
-      manager?: string;
-      force?: boolean;
-      contentType?: string;
-      path?: string;
-    } = {},
-  ) => {
-    const query = new URLSearchParams();
-    if (options.manager !== undefined)
-      query.set('fieldManager', options.manager);
-    if (options.force) query.set('force', 'true');
-    return fetch(`${url}${options.path ?? `${CLUSTERS}/orders-db`}?${query}`, {
-      method: 'PATCH',
-      headers: { 'content-type': options.contentType ?? APPLY },
-      body: JSON.stringify(body),
-    });
-  };
-
-  /** The first `count` events of a watch. */
-  async function watchEvents(path: string, count: number) {
-    const controller = new AbortController();
-    const res = await fetch(`${url}${path}`, { signal: controller.signal });
-    const reader = res.body!.getReader();
-    const decoder = new TextDecoder();
-    let buffer = '';
-    const events: { type: string; object: FakeObject }[] = [];
-    while (events.length < count) {
-      const { value, done } = await reader.read();
-      if (done) break;
-      buffer += decoder.decode(value);
-      const lines = buffer.split('\n');
-      buffer = lines.pop()!;
-      events.push(...lines.filter(Boolean).map(l => JSON.parse(l)));
-    }
-    controller.abort();
-    return events;
-  }
+  const apply = (body: unknown, options?: Parameters<typeof applyRequest>[2]) =>
+    applyRequest(url, body, options);
 
   describe('get', () => {
     it('serves one object by name, cluster-scoped ones (namespaces) included', async () => {
@@ -331,109 +232,4 @@ describe('FakeKubernetesApi', () => {
       ).toBe('shop');
     });
   });
-
-  describe('watch', () => {
-    it('sends the events of the object a field selector names, status updates included', async () => {
-      const events = watchEvents(
-        `${CLUSTERS}?watch=true&fieldSelector=metadata.name%3Dorders-db`,
-        2,
-      );
-      await waitFor(() => api.openWatches === 1);
-      api.apply(cluster({ instances: 1 }, 'payments-db'));
-      api.apply(cluster({ instances: 1 }));
-      api.setStatus(ref, {
-        readyInstances: 1,
-        phase: 'Cluster in healthy state',
-      });
-      const received = await events;
-      expect(received.map(e => [e.type, e.object.metadata.name])).toEqual([
-        ['ADDED', 'orders-db'],
-        ['MODIFIED', 'orders-db'],
-      ]);
-      expect(received[1].object.status).toEqual({
-        readyInstances: 1,
-        phase: 'Cluster in healthy state',
-      });
-    });
-
-    it('replays what changed after the resourceVersion it starts from', async () => {
-      api.apply(cluster({ instances: 1 }));
-      const version = api.get(ref)!.metadata.resourceVersion;
-      api.setStatus(ref, { readyInstances: 1 });
-      const [event] = await watchEvents(
-        `${CLUSTERS}?watch=true&fieldSelector=metadata.name%3Dorders-db&resourceVersion=${version}`,
-        1,
-      );
-      expect(event.type).toBe('MODIFIED');
-      expect(event.object.status).toEqual({ readyInstances: 1 });
-    });
-  });
-
-  describe('authorization', () => {
-    it('logs the RBAC verb of every request; an apply that creates also needs create', async () => {
-      await fetch(`${url}${CLUSTERS}/orders-db`);
-      await apply(cluster({ instances: 1 }), { manager: 'runway' });
-      await apply(cluster({ instances: 2 }), { manager: 'runway' });
-      await fetch(`${url}${CLUSTERS}`);
-      expect(api.takeAuthorizationChecks().map(c => c.verb)).toEqual([
-        'get',
-        'patch',
-        'create',
-        'patch',
-        'list',
-      ]);
-    });
-
-    it('answers 403 to what the rules do not grant', async () => {
-      const limited = new FakeKubernetesApi({
-        rules: [
-          {
-            apiGroups: ['postgresql.cnpg.io'],
-            resources: ['clusters'],
-            verbs: ['get', 'patch'],
-          },
-        ],
-      });
-      const limitedUrl = await limited.start();
-      limited.serve('postgresql.cnpg.io/v1', 'clusters');
-      try {
-        const res = await fetch(
-          `${limitedUrl}${CLUSTERS}/orders-db?fieldManager=runway`,
-          {
-            method: 'PATCH',
-            headers: { 'content-type': APPLY },
-            body: JSON.stringify(cluster({ instances: 1 })),
-          },
-        );
-        expect(res.status).toBe(403);
-        expect((await res.json()).message).toBe(
-          'clusters "orders-db" is forbidden: User "backstage" cannot create resource "clusters" in API group "postgresql.cnpg.io" in the namespace "shop"',
-        );
-        expect((await fetch(`${limitedUrl}${CLUSTERS}/orders-db`)).status).toBe(
-          404,
-        );
-      } finally {
-        await limited.stop();
-      }
-    });
-  });
-
-  it('answers configured failures the given number of times', async () => {
-    api.fail(
-      { method: 'GET', path: /\/clusters\/orders-db$/ },
-      { code: 500, reason: 'InternalError', message: 'etcd is down' },
-    );
-    const failed = await fetch(`${url}${CLUSTERS}/orders-db`);
-    expect(failed.status).toBe(500);
-    expect((await failed.json()).message).toBe('etcd is down');
-    expect((await fetch(`${url}${CLUSTERS}/orders-db`)).status).toBe(404);
-  });
 });
-
-async function waitFor(check: () => boolean) {
-  for (let i = 0; i < 100; i++) {
-    if (check()) return;
-    await new Promise(r => setTimeout(r, 20));
-  }
-  throw new Error('condition not met within 2 s');
-}

@@ -1,0 +1,6 @@
+/** App config data declaring these clusters the way the Kubernetes plugin reads them. */
+export function kubernetesClustersConfig(clusters: object[]) {
+  return {
+    kubernetes: { clusterLocatorMethods: [{ type: 'config', clusters }] },
+  };
+}
