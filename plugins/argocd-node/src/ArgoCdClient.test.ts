@@ -346,7 +346,10 @@ describe('ArgoCdClient', () => {
         signal: controller.signal,
       });
       setTimeout(() => controller.abort(), 10);
-      await expect(result).rejects.toThrow(/abort/i);
+      await expect(result).rejects.toMatchObject({
+        name: 'AbortError',
+        message: 'This operation was aborted',
+      });
       expect(requests).toHaveLength(1);
       expect(sleep).not.toHaveBeenCalled();
     });

@@ -96,7 +96,11 @@ describe('buildApplications', () => {
     'builds Applications valid against the Application CRD schema: %s',
     (_name, input) => {
       const applications = buildApplications(input);
-      expect(applications.length).toBeGreaterThan(0);
+      expect(applications.map(a => a.metadata.name)).toEqual(
+        (
+          input.environments ?? [{ name: 'staging' }, { name: 'production' }]
+        ).map(environment => `${input.appName}-${environment.name}`),
+      );
       for (const application of applications) {
         expect(validateCrd(application)).toEqual([]);
       }

@@ -89,6 +89,8 @@ describe('readClusterDetails', () => {
   it('names the missing field', () => {
     expect(() =>
       readClusterDetails(kubernetes([{ name: 'x', authProvider: 'aws' }])),
-    ).toThrow(/url/);
+    ).toThrow(
+      "Missing required config value at 'kubernetes.clusterLocatorMethods[0].clusters[0].url'",
+    );
   });
 });

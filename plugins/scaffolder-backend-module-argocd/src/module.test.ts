@@ -3,6 +3,7 @@ import {
   scaffolderActionsExtensionPoint,
   TemplateAction,
 } from '@backstage/plugin-scaffolder-node';
+import { examples } from './actions/createApp.examples';
 import scaffolderModuleArgoCd from './index';
 
 describe('scaffolderModuleArgoCd', () => {
@@ -39,7 +40,7 @@ describe('scaffolderModuleArgoCd', () => {
     expect(actions.map(a => a.id)).toEqual(['argocd:app:create']);
     const [action] = actions;
     expect(action.supportsDryRun).toBe(true);
-    expect(action.examples?.length).toBeGreaterThan(0);
+    expect(action.examples).toEqual(examples);
     expect(Object.keys((action.schema?.input as any).properties)).toEqual([
       'appName',
       'instance',

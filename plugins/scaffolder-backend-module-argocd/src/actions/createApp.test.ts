@@ -351,7 +351,10 @@ describe('argocd:app:create', () => {
           'orders-api-staging',
           'orders-api-production',
         ]);
-        expect(manifests).toHaveLength(2);
+        expect(manifests.map((m: Application) => m.metadata.name)).toEqual([
+          'orders-api-staging',
+          'orders-api-production',
+        ]);
         for (const manifest of manifests) {
           expect(validateCrd(manifest)).toEqual([]);
         }
@@ -578,7 +581,12 @@ describe('argocd:app:create', () => {
       const ctx = await run(gitopsInput);
       expect(github.pulls).toHaveLength(1);
       expect(outputs(ctx)).not.toHaveProperty('pullRequestUrl');
-      expect(outputs(ctx).applications).toHaveLength(2);
+      expect(
+        outputs(ctx).applications.map((a: { name: string }) => a.name),
+      ).toEqual(['orders-api-staging', 'orders-api-production']);
+      expect(github.writes.filter(w => w.path.endsWith('/pulls'))).toHaveLength(
+        1,
+      );
     });
 
     it('commits the AppProject too with createProject', async () => {

@@ -233,7 +233,13 @@ describe('buildManifests', () => {
       targetOf({ backup: { destinationPath: 's3://b-1' } }) as never,
     );
     expect(cluster.spec).not.toHaveProperty('serviceAccountTemplate');
-    expect(cluster.spec!.plugins).toHaveLength(1);
+    expect(cluster.spec!.plugins).toEqual([
+      {
+        name: 'barman-cloud.cloudnative-pg.io',
+        isWALArchiver: true,
+        parameters: { barmanObjectName: 'orders-api-db-backup' },
+      },
+    ]);
   });
 
   it('schedules base backups through the plugin, the first at once', () => {

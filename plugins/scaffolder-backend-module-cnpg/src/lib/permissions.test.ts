@@ -56,7 +56,9 @@ describe('deploy/rbac.yaml', () => {
       kind: 'ClusterRole',
       name: role.metadata.name,
     });
-    expect(binding.subjects).toHaveLength(1);
+    expect(binding.subjects).toEqual([
+      { kind: 'ServiceAccount', name: 'backstage', namespace: 'backstage' },
+    ]);
     expect(JSON.stringify(role.rules)).not.toContain('*');
   });
 });
