@@ -2,7 +2,11 @@ import { labelSelectorMatcher } from '@runway/plugin-runway-common';
 import { http } from 'msw';
 import { LoopbackServer } from './serve';
 
-/** An Application or AppProject as the fake stores it: Argo CD's JSON, loosely typed. */
+/**
+ * An Application or AppProject as the fake stores it: Argo CD's JSON, loosely typed.
+ *
+ * @public
+ */
 export type ArgoObject = {
   apiVersion: string;
   kind: string;
@@ -19,7 +23,11 @@ export type ArgoObject = {
   [key: string]: unknown;
 };
 
-/** A request the fake served, for assertions on how a client calls Argo CD. */
+/**
+ * A request the fake served, for assertions on how a client calls Argo CD.
+ *
+ * @public
+ */
 export type ArgoRequest = {
   method: string;
   path: string;
@@ -28,7 +36,11 @@ export type ArgoRequest = {
   body?: any;
 };
 
-/** What the fake answers instead of handling a request: a status, or a hang past any timeout. */
+/**
+ * What the fake answers instead of handling a request: a status, or a hang past any timeout.
+ *
+ * @public
+ */
 export type ArgoFailure = number | 'hang';
 
 const json = (body: unknown, status = 200) =>
@@ -58,6 +70,8 @@ const sameOwnedFields = (a: ArgoObject, b: ArgoObject) =>
  *   request (a status or a hang), and a log of every request.
  *
  * `handle` is fetch-style: `handlers()` serves it to msw, `start()` on a loopback port.
+ *
+ * @public
  */
 export class FakeArgoCd {
   readonly applications = new Map<string, ArgoObject>();
@@ -72,8 +86,8 @@ export class FakeArgoCd {
   readonly #url?: string;
 
   /**
-   * @param options.url - the base URL msw intercepts (`handlers()`); not needed with `start()`
-   * @param options.token - the bearer token every request must carry
+   * @param options - `token`: the bearer token every request must carry; `url`: the base
+   *   URL msw intercepts (`handlers()`), not needed with `start()`
    */
   constructor(readonly options: { token: string; url?: string }) {
     this.#url = options.url;

@@ -1,6 +1,10 @@
 import { http } from 'msw';
 
-/** A request the fake served. */
+/**
+ * A request the fake served.
+ *
+ * @public
+ */
 export type GitHubRequest = {
   method: string;
   /** The API path, e.g. `/repos/example-org/gitops/git/refs` or `/graphql`. */
@@ -9,9 +13,18 @@ export type GitHubRequest = {
   body?: any;
 };
 
-type Commit = { tree: string; parents: string[]; message: string };
+/**
+ * A commit of the fake repository.
+ *
+ * @public
+ */
+export type FakeCommit = { tree: string; parents: string[]; message: string };
 
-/** A pull request of the fake repository. */
+/**
+ * A pull request of the fake repository.
+ *
+ * @public
+ */
 export type FakePullRequest = {
   number: number;
   head: string;
@@ -34,11 +47,13 @@ const notFound = () => json({ message: 'Not Found' }, 404);
  * the REST API (the repository, refs, contents, commits, trees, pull requests) and of
  * GraphQL (the open pull request of a branch). Branches, commits, trees and pull requests
  * live in memory; every request is logged; a token is checked (`token <token>`).
+ *
+ * @public
  */
 export class FakeGitHub {
   readonly requests: GitHubRequest[] = [];
   readonly branches = new Map<string, string>();
-  readonly commits = new Map<string, Commit>();
+  readonly commits = new Map<string, FakeCommit>();
   readonly trees = new Map<string, Record<string, string>>();
   readonly pulls: FakePullRequest[] = [];
   /** Whether the token may push: GitHub's `permissions.push` of the repository. */

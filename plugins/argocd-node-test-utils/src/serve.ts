@@ -6,7 +6,11 @@ import {
 } from 'node:http';
 import { AddressInfo } from 'node:net';
 
-/** A fetch-style handler: what the fakes are, whether msw or a real server calls them. */
+/**
+ * A fetch-style handler: what the fakes are, whether msw or a real server calls them.
+ *
+ * @public
+ */
 export type FetchHandler = (request: Request) => Promise<Response>;
 
 async function toRequest(req: IncomingMessage, base: string): Promise<Request> {
@@ -33,6 +37,8 @@ async function send(res: ServerResponse, response: Response) {
 /**
  * A fetch-style handler behind a real HTTP server on a free loopback port, for tests of a
  * whole backend (which msw cannot intercept from another process).
+ *
+ * @public
  */
 export class LoopbackServer {
   #server?: Server;

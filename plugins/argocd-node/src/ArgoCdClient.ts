@@ -21,6 +21,7 @@ export function isRetryableStatus(status: number): boolean {
   return status === 429 || status >= 500;
 }
 
+/** @public */
 export type ArgoCdClientOptions = {
   instance: ArgoCdInstance;
   /** Bearer token of an Argo CD account (never logged nor put in errors). */
@@ -59,6 +60,8 @@ const sleepFor = (ms: number) =>
  * call it makes is idempotent on the server: creating an Application or AppProject that
  * exists with the same spec returns it). Other failures become errors from
  * `@backstage/errors` that name the instance and what to fix.
+ *
+ * @public
  */
 export class ArgoCdClient {
   readonly #token: string;

@@ -20,20 +20,107 @@ import {
   syncOption,
 } from './validation';
 
-/** The label Backstage's Kubernetes plugin (and `argocd/app-selector`) finds a service's objects by. */
+/**
+ * The label Backstage's Kubernetes plugin (and `argocd/app-selector`) finds a service's objects by.
+ *
+ * @public
+ */
 export const KUBERNETES_ID_LABEL = 'backstage.io/kubernetes-id';
-/** Makes Argo CD delete an Application's resources when the Application is deleted. */
+/**
+ * Makes Argo CD delete an Application's resources when the Application is deleted.
+ *
+ * @public
+ */
 export const RESOURCES_FINALIZER = 'resources-finalizer.argocd.argoproj.io';
-/** The cluster Argo CD runs in. */
+/**
+ * The cluster Argo CD runs in.
+ *
+ * @public
+ */
 export const IN_CLUSTER_SERVER = 'https://kubernetes.default.svc';
 
+/** @public */
 export const DEFAULT_PROJECT = 'default';
+/** @public */
 export const DEFAULT_CHART_PATH = 'chart';
+/** @public */
 export const DEFAULT_TARGET_REVISION = 'HEAD';
+/** @public */
 export const DEFAULT_ENVIRONMENTS = ['staging', 'production'];
+/** @public */
 export const DEFAULT_SYNC_OPTIONS = ['CreateNamespace=true'];
 
-const environmentSchema = z.object({
+/**
+ * The zod type of one environment of {@link ApplicationsInput}.
+ *
+ * @public
+ */
+export type EnvironmentInputSchema = z.ZodObject<{
+  name: z.ZodString;
+  namespace: z.ZodOptional<z.ZodString>;
+  valueFiles: z.ZodOptional<z.ZodArray<z.ZodString>>;
+  cluster: z.ZodOptional<z.ZodString>;
+}>;
+
+/**
+ * The zod type of `syncPolicy` of {@link ApplicationsInput}: Argo CD's shape, with
+ * `automated: false` for manual syncs.
+ *
+ * @public
+ */
+export type SyncPolicyInputSchema = z.ZodObject<{
+  automated: z.ZodOptional<
+    z.ZodUnion<
+      [
+        z.ZodLiteral<false>,
+        z.ZodObject<{
+          prune: z.ZodOptional<z.ZodBoolean>;
+          selfHeal: z.ZodOptional<z.ZodBoolean>;
+          allowEmpty: z.ZodOptional<z.ZodBoolean>;
+        }>,
+      ]
+    >
+  >;
+  syncOptions: z.ZodOptional<z.ZodArray<z.ZodString>>;
+  retry: z.ZodOptional<
+    z.ZodObject<{
+      limit: z.ZodOptional<z.ZodNumber>;
+      backoff: z.ZodOptional<
+        z.ZodObject<{
+          duration: z.ZodOptional<z.ZodString>;
+          factor: z.ZodOptional<z.ZodNumber>;
+          maxDuration: z.ZodOptional<z.ZodString>;
+        }>
+      >;
+    }>
+  >;
+}>;
+
+/**
+ * The zod types of the fields of {@link ApplicationsInput}, written out so that the
+ * declarations (and the API report) do not depend on how the compiler expands them.
+ *
+ * @public
+ */
+export type ApplicationsInputShape = {
+  appName: z.ZodString;
+  project: z.ZodDefault<z.ZodString>;
+  repoUrl: z.ZodEffects<z.ZodString, string, string>;
+  path: z.ZodDefault<z.ZodEffects<z.ZodString, string, string>>;
+  targetRevision: z.ZodDefault<z.ZodString>;
+  environments: z.ZodDefault<z.ZodArray<EnvironmentInputSchema>>;
+  syncPolicy: z.ZodOptional<SyncPolicyInputSchema>;
+  labels: z.ZodOptional<
+    z.ZodEffects<
+      z.ZodRecord<z.ZodString, z.ZodString>,
+      Record<string, string>,
+      Record<string, string>
+    >
+  >;
+  applicationNamespace: z.ZodOptional<z.ZodString>;
+};
+
+const environmentInputSchema: EnvironmentInputSchema = z.object({
   name: dns1123Label().describe(
     'Environment name, a DNS-1123 label; the Application is <appName>-<name>.',
   ),
@@ -53,7 +140,7 @@ const environmentSchema = z.object({
     ),
 });
 
-const syncPolicySchema = z.object({
+const syncPolicyInputSchema: SyncPolicyInputSchema = z.object({
   automated: z
     .union(
       [
@@ -120,7 +207,7 @@ const syncPolicySchema = z.object({
  *
  * @public
  */
-export const applicationsInputShape = {
+export const applicationsInputShape: ApplicationsInputShape = {
   appName: dns1123Label({
     maxLength: MAX_HELM_RELEASE_NAME_LENGTH,
     maxLengthReason: '(it names the Helm release)',
@@ -144,13 +231,13 @@ export const applicationsInputShape = {
     .default(DEFAULT_TARGET_REVISION)
     .describe('The branch, tag or commit Argo CD deploys. Default: HEAD.'),
   environments: z
-    .array(environmentSchema)
+    .array(environmentInputSchema)
     .min(1, 'must list at least one environment')
     .default(DEFAULT_ENVIRONMENTS.map(name => ({ name })))
     .describe(
       'The environments to deploy to, one Application each; <appName>-<name> is at most 63 characters. Default: staging and production.',
     ),
-  syncPolicy: syncPolicySchema
+  syncPolicy: syncPolicyInputSchema
     .optional()
     .describe(
       "The Applications' sync policy (Argo CD's shape). Default: automated with prune and selfHeal, and CreateNamespace=true.",
@@ -218,9 +305,9 @@ export function checkApplicationsInput(
  *
  * @public
  */
-export const applicationsInputSchema = z
-  .object(applicationsInputShape)
-  .superRefine(checkApplicationsInput);
+export const applicationsInputSchema: z.ZodEffects<
+  z.ZodObject<ApplicationsInputShape>
+> = z.object(applicationsInputShape).superRefine(checkApplicationsInput);
 
 /**
  * What the Applications are built from. Only appName and repoUrl are required.
@@ -234,7 +321,7 @@ export type ApplicationsInput = z.input<typeof applicationsInputSchema>;
  *
  * @public
  */
-export type EnvironmentInput = z.input<typeof environmentSchema>;
+export type EnvironmentInput = z.input<EnvironmentInputSchema>;
 
 /**
  * `syncPolicy` as the input takes it: Argo CD's shape, with `automated: false` for manual
@@ -242,7 +329,7 @@ export type EnvironmentInput = z.input<typeof environmentSchema>;
  *
  * @public
  */
-export type SyncPolicyInput = z.input<typeof syncPolicySchema>;
+export type SyncPolicyInput = z.input<SyncPolicyInputSchema>;
 
 /**
  * The input with every default applied and every field checked.
@@ -339,7 +426,11 @@ export function resolveApplicationsInput(
   return applyApplicationsDefaults(parseInput(applicationsInputSchema, input));
 }
 
-/** `destination` for a cluster given by name or API server URL, or the in-cluster default. */
+/**
+ * `destination` for a cluster given by name or API server URL, or the in-cluster default.
+ *
+ * @public
+ */
 export function destinationFor(
   namespace: string,
   cluster: string | undefined,
@@ -355,6 +446,8 @@ export function destinationFor(
  * release, so the release name must be the service name, not the Application name) with the
  * environment's value files, into the environment's namespace and cluster; labelled
  * `backstage.io/kubernetes-id: <appName>` and with the resources finalizer. Pure.
+ *
+ * @public
  */
 export function buildApplications(
   resolved: ResolvedApplicationsInput,
@@ -393,6 +486,8 @@ export function buildApplications(
  * The AppProject for an app's Applications, for `createProject: true`: it may pull from the
  * app's repository and deploy to each environment's namespace and cluster, and create those
  * namespaces (the only cluster-scoped kind it allows). Pure.
+ *
+ * @public
  */
 export function buildAppProject(
   resolved: ResolvedApplicationsInput,

@@ -92,6 +92,8 @@ function collectDifferences(
  * The fields, as dotted paths (`spec.source.targetRevision`, `metadata.labels.team`,
  * `metadata.finalizers`), in which `actual` differs from `desired` among those Runway owns.
  * Empty when the Application is already as wanted. Pure.
+ *
+ * @public
  */
 export function diffApplication(
   desired: Application,
@@ -137,6 +139,8 @@ export function diffApplication(
  * The Application to PUT when updating `existing` to `desired`: the desired spec, the
  * existing metadata with the desired labels and finalizers merged in (labels, annotations and
  * finalizers others set are kept). Never sends status or operation. Pure.
+ *
+ * @public
  */
 export function mergeForUpdate(
   existing: Application,

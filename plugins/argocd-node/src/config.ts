@@ -7,7 +7,9 @@ import { checkPathPattern } from './paths';
 import { ArgoCdInstance } from './types';
 import { gitToken } from './validation';
 
+/** @public */
 export const DEFAULT_TIMEOUT_SECONDS = 20;
+/** @public */
 export const DEFAULT_MAX_ATTEMPTS = 4;
 
 type InstanceEntry = { instance: ArgoCdInstance; token?: string };
@@ -65,6 +67,8 @@ function readInstance(config: Config, index: number): InstanceEntry {
 /**
  * The Argo CD instances of the `argocd.instances` config. Tokens stay inside: `list` and
  * `get` return instances without them and only `client` uses them.
+ *
+ * @public
  */
 export class ArgoCdInstances {
   readonly #entries: InstanceEntry[];
@@ -134,7 +138,11 @@ export class ArgoCdInstances {
   }
 }
 
-/** The GitOps repository Applications are committed to in `gitops` mode. */
+/**
+ * The GitOps repository Applications are committed to in `gitops` mode.
+ *
+ * @public
+ */
 export type GitOpsConfig = {
   repository: GitHubRepository;
   /** Branch pull requests target. */
@@ -147,10 +155,16 @@ export type GitOpsConfig = {
   applicationNamespace: string;
 };
 
+/** @public */
 export const DEFAULT_GITOPS_PATH_PATTERN = 'apps/{environment}/{appName}.yaml';
+/** @public */
 export const DEFAULT_GITOPS_PROJECT_PATH_PATTERN = 'projects/{project}.yaml';
 
-/** `argocd.gitops`, or undefined when it is not configured. */
+/**
+ * `argocd.gitops`, or undefined when it is not configured.
+ *
+ * @public
+ */
 export function readGitOpsConfig(config: Config): GitOpsConfig | undefined {
   const gitops = config.getOptionalConfig('argocd.gitops');
   if (!gitops) return undefined;

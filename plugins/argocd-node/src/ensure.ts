@@ -3,9 +3,14 @@ import { ArgoCdClient } from './ArgoCdClient';
 import { diffApplication, mergeForUpdate } from './compare';
 import { Application, AppProject } from './types';
 
-/** What `ensureApplication` / `ensureProject` did. */
+/**
+ * What `ensureApplication` / `ensureProject` did.
+ *
+ * @public
+ */
 export type EnsureStatus = 'created' | 'updated' | 'unchanged';
 
+/** @public */
 export type EnsureApplicationResult = {
   name: string;
   status: EnsureStatus;
@@ -18,6 +23,8 @@ export type EnsureApplicationResult = {
  * the same spec (see `diffApplication`); when the spec differs, updates it if `upsert` is
  * set and otherwise throws a ConflictError naming the differing fields, having changed
  * nothing.
+ *
+ * @public
  */
 export async function ensureApplication(
   client: ArgoCdClient,
@@ -58,6 +65,8 @@ export async function ensureApplication(
  * Makes sure the AppProject exists. An existing project is used as it is, never changed;
  * a missing one is created from `project` when `create` is set, and is otherwise a
  * NotFoundError saying how to fix it.
+ *
+ * @public
  */
 export async function ensureProject(
   client: ArgoCdClient,

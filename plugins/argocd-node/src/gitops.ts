@@ -16,6 +16,8 @@ const noop = () => {};
  * `https://<host>/api/v3`). Octokit's own request log stays quiet (a 404 for a branch that
  * does not exist yet is expected; real failures come back as errors); its warnings go to
  * `logger`.
+ *
+ * @public
  */
 export function createOctokit(options: {
   token: string;
@@ -34,14 +36,22 @@ export function createOctokit(options: {
   });
 }
 
-/** A Kubernetes manifest as a YAML file, with a header saying who manages it. Pure, deterministic. */
+/**
+ * A Kubernetes manifest as a YAML file, with a header saying who manages it. Pure, deterministic.
+ *
+ * @public
+ */
 export function manifestToYaml(manifest: unknown, header?: string): string {
   const document = new Document(manifest);
   if (header) document.commentBefore = ` ${header}`;
   return document.toString({ lineWidth: 0 });
 }
 
-/** A file to commit. */
+/**
+ * A file to commit.
+ *
+ * @public
+ */
 export type GitOpsFile = { path: string; content: string };
 
 /**
@@ -50,6 +60,8 @@ export type GitOpsFile = { path: string; content: string };
  * - `updated`: pushed a commit to the open pull request of the branch;
  * - `unchanged`: the open pull request already has these files;
  * - `up-to-date`: the base branch already has these files; no branch, no pull request.
+ *
+ * @public
  */
 export type PullRequestStatus =
   | 'created'
@@ -57,6 +69,7 @@ export type PullRequestStatus =
   | 'unchanged'
   | 'up-to-date';
 
+/** @public */
 export type PullRequestResult = {
   status: PullRequestStatus;
   branch: string;
@@ -65,6 +78,7 @@ export type PullRequestResult = {
   number?: number;
 };
 
+/** @public */
 export type EnsurePullRequestOptions = {
   /** The branch to commit to: deterministic, so that a re-run finds its pull request. */
   branch: string;
@@ -86,6 +100,8 @@ function statusOf(error: unknown): number | undefined {
  * the open pull request of the branch reused (its branch replaced by one new commit when
  * the files changed) instead of opening another. The commit, branch and pull request are
  * made by `octokit-plugin-create-pull-request`.
+ *
+ * @public
  */
 export class GitOpsWriter {
   readonly #octokit: Octokit;

@@ -5,11 +5,19 @@ import { manifestToYaml } from './gitops';
 import { renderPath } from './paths';
 import { Application, AppProject } from './types';
 
-/** The comment heading every manifest Runway commits. */
+/**
+ * The comment heading every manifest Runway commits.
+ *
+ * @public
+ */
 export const MANAGED_BY_HEADER =
   'Managed by Runway (scaffolder action argocd:app:create); Argo CD applies what is merged here.';
 
-/** The branch an app's GitOps pull request comes from: one per app, so a re-run finds it. */
+/**
+ * The branch an app's GitOps pull request comes from: one per app, so a re-run finds it.
+ *
+ * @public
+ */
 export function gitOpsBranchName(appName: string): string {
   return `runway/argocd-${appName}`;
 }
@@ -18,6 +26,8 @@ export function gitOpsBranchName(appName: string): string {
  * The files for an app's Applications (and AppProject, when one is to be created), at the
  * paths of the GitOps config's patterns. Pure; throws an InputError when two objects would
  * land in the same file.
+ *
+ * @public
  */
 export function gitOpsFiles(options: {
   gitops: GitOpsConfig;

@@ -26,7 +26,10 @@ export {
 } from './applications';
 export type {
   ApplicationsInput,
+  ApplicationsInputShape,
   EnvironmentInput,
+  EnvironmentInputSchema,
+  SyncPolicyInputSchema,
   ResolvedApplicationsInput,
   SyncPolicyInput,
 } from './applications';

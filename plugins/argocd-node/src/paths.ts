@@ -2,7 +2,11 @@ import { InputError } from '@backstage/errors';
 import { parseValue } from '@runway/plugin-runway-common';
 import { repoPath } from './validation';
 
-/** The placeholders a GitOps path pattern may use. */
+/**
+ * The placeholders a GitOps path pattern may use.
+ *
+ * @public
+ */
 export type PathValues = {
   appName: string;
   /** Environment name. */
@@ -54,7 +58,11 @@ export function checkPathPattern(
   parseValue(field, repoPath(), pattern.replace(PLACEHOLDER, 'x'));
 }
 
-/** The pattern with its placeholders replaced. Pure. */
+/**
+ * The pattern with its placeholders replaced. Pure.
+ *
+ * @public
+ */
 export function renderPath(pattern: string, values: PathValues): string {
   return pattern.replace(PLACEHOLDER, (match, name: string) =>
     KNOWN.has(name) ? values[name as keyof PathValues] : match,

@@ -10,6 +10,8 @@ const ACCEPTED_FORMS =
  * what Argo CD accepts (https://, http://, ssh://, scp-like `git@host:path`); refuses URLs
  * carrying credentials (Argo CD authenticates with the repository credentials configured
  * in Argo CD, never with template input) without echoing them. Pure.
+ *
+ * @public
  */
 export function repoUrlProblem(value: string): string | undefined {
   const trimmed = value.trim();
@@ -39,7 +41,11 @@ export function repoUrlProblem(value: string): string | undefined {
   return undefined;
 }
 
-/** The Git URL Argo CD pulls from (see {@link repoUrlProblem}), trimmed. */
+/**
+ * The Git URL Argo CD pulls from (see {@link repoUrlProblem}), trimmed.
+ *
+ * @public
+ */
 export function gitRepoUrl() {
   return z
     .string()
@@ -50,7 +56,11 @@ export function gitRepoUrl() {
     });
 }
 
-/** A GitHub repository: host, owner and name. */
+/**
+ * A GitHub repository: host, owner and name.
+ *
+ * @public
+ */
 export type GitHubRepository = { host: string; owner: string; repo: string };
 
 /**

@@ -4,7 +4,11 @@
  * fields other tools set); the index signatures keep them.
  */
 
-/** Object metadata as far as Runway cares. */
+/**
+ * Object metadata as far as Runway cares.
+ *
+ * @public
+ */
 export type ObjectMeta = {
   name: string;
   namespace?: string;
@@ -15,14 +19,22 @@ export type ObjectMeta = {
   [key: string]: unknown;
 };
 
-/** `spec.source.helm` */
+/**
+ * `spec.source.helm`
+ *
+ * @public
+ */
 export type ApplicationSourceHelm = {
   releaseName?: string;
   valueFiles?: string[];
   [key: string]: unknown;
 };
 
-/** `spec.source` */
+/**
+ * `spec.source`
+ *
+ * @public
+ */
 export type ApplicationSource = {
   repoURL: string;
   path?: string;
@@ -31,14 +43,22 @@ export type ApplicationSource = {
   [key: string]: unknown;
 };
 
-/** `spec.destination`: a cluster by API server URL (`server`) or by Argo CD cluster name (`name`). */
+/**
+ * `spec.destination`: a cluster by API server URL (`server`) or by Argo CD cluster name (`name`).
+ *
+ * @public
+ */
 export type ApplicationDestination = {
   server?: string;
   name?: string;
   namespace?: string;
 };
 
-/** `spec.syncPolicy` */
+/**
+ * `spec.syncPolicy`
+ *
+ * @public
+ */
 export type SyncPolicy = {
   automated?: {
     prune?: boolean;
@@ -56,7 +76,11 @@ export type SyncPolicy = {
   };
 };
 
-/** `spec` of an Application */
+/**
+ * `spec` of an Application
+ *
+ * @public
+ */
 export type ApplicationSpec = {
   project: string;
   source?: ApplicationSource;
@@ -65,7 +89,11 @@ export type ApplicationSpec = {
   [key: string]: unknown;
 };
 
-/** An Argo CD Application (`argoproj.io/v1alpha1`). */
+/**
+ * An Argo CD Application (`argoproj.io/v1alpha1`).
+ *
+ * @public
+ */
 export type Application = {
   apiVersion: 'argoproj.io/v1alpha1';
   kind: 'Application';
@@ -75,7 +103,11 @@ export type Application = {
   [key: string]: unknown;
 };
 
-/** `spec` of an AppProject, as Runway creates them. */
+/**
+ * `spec` of an AppProject, as Runway creates them.
+ *
+ * @public
+ */
 export type AppProjectSpec = {
   description?: string;
   sourceRepos?: string[];
@@ -84,7 +116,11 @@ export type AppProjectSpec = {
   [key: string]: unknown;
 };
 
-/** An Argo CD AppProject (`argoproj.io/v1alpha1`). */
+/**
+ * An Argo CD AppProject (`argoproj.io/v1alpha1`).
+ *
+ * @public
+ */
 export type AppProject = {
   apiVersion: 'argoproj.io/v1alpha1';
   kind: 'AppProject';
@@ -93,7 +129,11 @@ export type AppProject = {
   [key: string]: unknown;
 };
 
-/** A configured Argo CD instance, without its token. */
+/**
+ * A configured Argo CD instance, without its token.
+ *
+ * @public
+ */
 export type ArgoCdInstance = {
   /** The name templates pick it by. */
   name: string;

@@ -5,7 +5,11 @@ import { z } from 'zod/v3';
  * that name the rule; Kubernetes' naming rules come from @runway/plugin-runway-common.
  */
 
-/** Longest Helm release name; the release is named after the app. */
+/**
+ * Longest Helm release name; the release is named after the app.
+ *
+ * @public
+ */
 export const MAX_HELM_RELEASE_NAME_LENGTH = 53;
 
 // eslint-disable-next-line no-control-regex

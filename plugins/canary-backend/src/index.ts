@@ -4,5 +4,3 @@
  * @packageDocumentation
  */
 export { canaryPlugin as default } from './plugin';
-export { entityObjectSelector } from './service/locator';
-export type { ObjectSelector } from './service/locator';

@@ -10,6 +10,8 @@ import { WatchCaches } from './service/WatchCaches';
 
 /**
  * The Canary backend: `GET /api/canary/entities/:namespace/:kind/:name`.
+ *
+ * @public
  */
 export const canaryPlugin = createBackendPlugin({
   pluginId: 'canary',

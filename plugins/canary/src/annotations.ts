@@ -1,11 +1,23 @@
 import { Entity } from '@backstage/catalog-model';
 
-/** Names the workload the entity runs as, matched against the `backstage.io/kubernetes-id` label. */
+/**
+ * Names the workload the entity runs as, matched against the `backstage.io/kubernetes-id` label.
+ *
+ * @public
+ */
 export const KUBERNETES_ID_ANNOTATION = 'backstage.io/kubernetes-id';
-/** A Kubernetes label selector matching the entity's workloads, e.g. `app=orders-api`. */
+/**
+ * A Kubernetes label selector matching the entity's workloads, e.g. `app=orders-api`.
+ *
+ * @public
+ */
 export const KUBERNETES_LABEL_SELECTOR_ANNOTATION =
   'backstage.io/kubernetes-label-selector';
-/** Optional: restricts the lookup to one Kubernetes namespace. */
+/**
+ * Optional: restricts the lookup to one Kubernetes namespace.
+ *
+ * @public
+ */
 export const KUBERNETES_NAMESPACE_ANNOTATION =
   'backstage.io/kubernetes-namespace';
 

@@ -30,7 +30,7 @@ export const canaryPlugin = createPlugin({
  *
  * @public
  */
-export const EntityCanaryContent = canaryPlugin.provide(
+export const EntityCanaryContent: () => JSX.Element = canaryPlugin.provide(
   createComponentExtension({
     name: 'EntityCanaryContent',
     component: {

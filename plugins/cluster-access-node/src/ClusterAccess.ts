@@ -15,12 +15,18 @@ import {
 import { KubeConfig } from '@kubernetes/client-node';
 import { AUTH_PROVIDER_ANNOTATION, readClusterDetails } from './clusters';
 
-/** A configured cluster, without its credentials. */
+/**
+ * A configured cluster, without its credentials.
+ *
+ * @public
+ */
 export type ClusterInfo = { name: string; title?: string; url: string };
 
 /**
  * Access to the Kubernetes clusters of the `kubernetes` config, for backend plugins.
  * Credentials never leave this object: callers get a ready KubeConfig.
+ *
+ * @public
  */
 export interface ClusterAccess {
   /** Every configured cluster, in config order. */
@@ -33,7 +39,11 @@ export interface ClusterAccess {
   getKubeConfig(cluster: string): Promise<KubeConfig>;
 }
 
-/** Builds a KubeConfig for one cluster and one credential. */
+/**
+ * Builds a KubeConfig for one cluster and one credential.
+ *
+ * @public
+ */
 export function buildKubeConfig(
   cluster: ClusterDetails,
   credential: KubernetesCredential,
@@ -97,6 +107,8 @@ class ConfiguredOrPodTokenStrategy implements AuthenticationStrategy {
  * The auth providers the backend can use on its own (no end-user token needed):
  * `serviceAccount` (the cluster's `serviceAccountToken`, else the pod's token), and the
  * Kubernetes plugin's `AwsIamStrategy` (`aws`) and `AnonymousStrategy` (`localKubectlProxy`).
+ *
+ * @public
  */
 export function defaultAuthStrategy(config: Config): AuthenticationStrategy {
   return new DispatchStrategy({
@@ -108,6 +120,7 @@ export function defaultAuthStrategy(config: Config): AuthenticationStrategy {
   });
 }
 
+/** @public */
 export class ConfigClusterAccess implements ClusterAccess {
   static fromConfig(
     config: Config,

@@ -2,13 +2,19 @@ import { Config } from '@backstage/config';
 import { InputError } from '@backstage/errors';
 import { ClusterDetails } from '@backstage/plugin-kubernetes-node';
 
-/** The annotation the Kubernetes plugin's auth strategies dispatch on. */
+/**
+ * The annotation the Kubernetes plugin's auth strategies dispatch on.
+ *
+ * @public
+ */
 export const AUTH_PROVIDER_ANNOTATION = 'kubernetes.io/auth-provider';
 
 /**
  * Reads the clusters of the `kubernetes` config the way the Backstage Kubernetes plugin's
  * config cluster locator does: every `clusterLocatorMethods` entry of type `config`.
  * Other locator types (catalog, gke, localKubectlProxy) are not read by Runway's plugins.
+ *
+ * @public
  */
 export function readClusterDetails(config: Config): ClusterDetails[] {
   const methods =

@@ -8,6 +8,8 @@ import { ClusterAccess, ConfigClusterAccess } from './ClusterAccess';
 /**
  * The cluster access service: one instance for the whole backend, shared by the
  * Canary backend and the CloudNativePG scaffolder module.
+ *
+ * @public
  */
 export const clusterAccessServiceRef = createServiceRef<ClusterAccess>({
   id: 'runway.cluster-access',

@@ -20,6 +20,8 @@ import { join, relative, resolve, sep } from 'node:path';
  * Serves the GitHub URLs of one repository (`<url>/blob/<ref>/<path>`,
  * `<url>/tree/<ref>/<path>`) from a local checkout, whatever the ref. Nothing outside the
  * checkout is ever read.
+ *
+ * @public
  */
 export class LocalCheckoutUrlReader implements UrlReaderService {
   private readonly root: string;

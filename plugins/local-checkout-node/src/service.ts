@@ -5,6 +5,8 @@ import { LocalCheckoutUrlReader } from './LocalCheckoutUrlReader';
 /**
  * Adds the local checkout reader to the backend's URL readers when
  * `runway.localCheckout` is configured (development); does nothing otherwise.
+ *
+ * @public
  */
 export const localCheckoutUrlReaderFactory = createServiceFactory({
   service: urlReaderFactoriesServiceRef,

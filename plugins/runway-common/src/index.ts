@@ -7,9 +7,6 @@
 export { backoffDelay, exponentialBackoff } from './backoff';
 export type { BackoffOptions } from './backoff';
 export {
-  DNS1035_LABEL,
-  DNS1123_LABEL,
-  DNS1123_SUBDOMAIN,
   MAX_DNS1123_LABEL_LENGTH,
   MAX_DNS1123_SUBDOMAIN_LENGTH,
   MAX_LABEL_VALUE_LENGTH,

@@ -5,5 +5,3 @@
  */
 export { scaffolderModuleCnpg as default } from './module';
 export { createCnpgDatabaseAction, ACTION_ID } from './actions/createDatabase';
-export { FIELD_MANAGER } from './lib/objects';
-export { REQUIRED_PERMISSIONS } from './lib/permissions';

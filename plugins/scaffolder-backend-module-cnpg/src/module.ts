@@ -7,6 +7,8 @@ import { createCnpgDatabaseAction } from './actions/createDatabase';
  * The scaffolder module adding `cnpg:database:create`, with cluster access from the
  * `kubernetes` config. Starts with no cluster configured (the action then rejects any
  * input naming one).
+ *
+ * @public
  */
 export const scaffolderModuleCnpg = createBackendModule({
   pluginId: 'scaffolder',

@@ -8,7 +8,7 @@ import { canaryApiRef, CanaryClient } from '../api';
 import { isCanaryAvailable } from '../annotations';
 
 /**
- * Provides the {@link CanaryApi}, calling the `canary` backend plugin.
+ * Provides the `CanaryApi` of `@runway/plugin-canary`, calling the `canary` backend plugin.
  *
  * @alpha
  */

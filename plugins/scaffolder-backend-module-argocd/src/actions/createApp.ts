@@ -11,6 +11,7 @@ import { getOctokitOptions } from '@backstage/plugin-scaffolder-backend-module-g
 import {
   createTemplateAction,
   parseRepoUrl,
+  TemplateAction,
 } from '@backstage/plugin-scaffolder-node';
 import {
   applicationsInputShape,
@@ -132,13 +133,16 @@ export type CreateArgocdAppActionOptions = {
 /**
  * `argocd:app:create`: registers a service in Argo CD, one Application per environment,
  * through the Argo CD API (`api` mode) or a pull request to the GitOps repository (`gitops`
- * mode). Idempotent, retry-safe (each remote step is a checkpoint) and dry-runnable.
+ * mode). Idempotent, retry-safe (each remote step is a checkpoint) and dry-runnable. Its
+ * input and output are the zod schemas above, published as the action's JSON schema; the
+ * TypeScript signature stays opaque, so that the declarations (and the API report) do not
+ * depend on how the compiler orders the types it infers from them.
  *
  * @public
  */
 export function createArgocdAppCreateAction(
   options: CreateArgocdAppActionOptions,
-) {
+): TemplateAction<any, any, 'v2'> {
   const { config } = options;
   const instances = ArgoCdInstances.fromConfig(config);
   const gitops = readGitOpsConfig(config);

@@ -1,5 +1,8 @@
 import { NotFoundError } from '@backstage/errors';
-import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
+import {
+  createTemplateAction,
+  TemplateAction,
+} from '@backstage/plugin-scaffolder-node';
 import { ClusterAccess, displayUrl } from '@runway/plugin-cluster-access-node';
 import { stringify } from 'yaml';
 import { z } from 'zod/v3';
@@ -105,13 +108,16 @@ const toYaml = (objects: Manifest[]) =>
  * `cnpg:database:create`: provisions the service's PostgreSQL with CloudNativePG in each
  * environment's cluster (a dedicated Cluster, or a Database on a shared one) by
  * server-side apply, optionally waits until it is ready, and hands back where its
- * credentials are.
+ * credentials are. Its input and output are the zod schemas of `lib/inputs.ts` and above,
+ * published as the action's JSON schema; the TypeScript signature stays opaque, so that
+ * the declarations (and the API report) do not depend on how the compiler orders the
+ * types it infers from them.
  *
  * @public
  */
 export function createCnpgDatabaseAction(options: {
   clusterAccess: ClusterAccess;
-}) {
+}): TemplateAction<any, any, 'v2'> {
   const { clusterAccess } = options;
   return createTemplateAction({
     id: ACTION_ID,
