@@ -10,23 +10,13 @@ import { registerMswTestHooks } from '@backstage/backend-test-utils';
 import { delay, http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
 import {
-  ApplicationsInput,
-  buildApplications as buildFromResolved,
-  buildAppProject as buildProjectFromResolved,
-  resolveApplicationsInput,
-} from './applications';
-import {
   ArgoCdClient,
   DEFAULT_BACKOFF,
   isRetryableStatus,
 } from './ArgoCdClient';
 import { ArgoCdInstance } from './types';
+import { buildApplications, buildAppProject } from './__testUtils__/build';
 
-/** The builders take resolved input: check and default it first, as every caller does. */
-const buildApplications = (input: ApplicationsInput) =>
-  buildFromResolved(resolveApplicationsInput(input));
-const buildAppProject = (input: ApplicationsInput) =>
-  buildProjectFromResolved(resolveApplicationsInput(input));
 
 const TOKEN = 'argocd-token-s3cr3t';
 const BASE = 'https://argocd.example.com';

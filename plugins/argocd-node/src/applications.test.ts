@@ -2,17 +2,11 @@ import { InputError } from '@backstage/errors';
 import { validateCrd } from '@runway/testing';
 import {
   ApplicationsInput,
-  buildApplications as buildFromResolved,
-  buildAppProject as buildProjectFromResolved,
   destinationFor,
   resolveApplicationsInput,
 } from './applications';
+import { buildApplications, buildAppProject } from './__testUtils__/build';
 
-/** The builders take resolved input: check and default it, as every caller does. */
-const buildApplications = (input: ApplicationsInput) =>
-  buildFromResolved(resolveApplicationsInput(input));
-const buildAppProject = (input: ApplicationsInput) =>
-  buildProjectFromResolved(resolveApplicationsInput(input));
 
 const minimal: ApplicationsInput = {
   appName: 'orders-api',

@@ -1,14 +1,7 @@
-import {
-  ApplicationsInput,
-  buildApplications as buildFromResolved,
-  resolveApplicationsInput,
-} from './applications';
 import { diffApplication, mergeForUpdate, omitEmpty } from './compare';
 import { Application } from './types';
+import { buildApplications } from './__testUtils__/build';
 
-/** The builders take resolved input: check and default it first, as every caller does. */
-const buildApplications = (input: ApplicationsInput) =>
-  buildFromResolved(resolveApplicationsInput(input));
 
 const [desired] = buildApplications({
   appName: 'orders-api',

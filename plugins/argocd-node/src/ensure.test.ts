@@ -2,21 +2,11 @@ import { ConflictError, NotFoundError } from '@backstage/errors';
 import { registerMswTestHooks } from '@backstage/backend-test-utils';
 import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
-import {
-  ApplicationsInput,
-  buildApplications as buildFromResolved,
-  buildAppProject as buildProjectFromResolved,
-  resolveApplicationsInput,
-} from './applications';
 import { ArgoCdClient } from './ArgoCdClient';
 import { ensureApplication, ensureProject } from './ensure';
 import { Application } from './types';
+import { buildApplications, buildAppProject } from './__testUtils__/build';
 
-/** The builders take resolved input: check and default it first, as every caller does. */
-const buildApplications = (input: ApplicationsInput) =>
-  buildFromResolved(resolveApplicationsInput(input));
-const buildAppProject = (input: ApplicationsInput) =>
-  buildProjectFromResolved(resolveApplicationsInput(input));
 
 const BASE = 'https://argocd.example.com';
 const client = new ArgoCdClient({

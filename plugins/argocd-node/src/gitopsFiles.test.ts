@@ -1,22 +1,12 @@
 import { parse } from 'yaml';
-import {
-  ApplicationsInput,
-  buildApplications as buildFromResolved,
-  buildAppProject as buildProjectFromResolved,
-  resolveApplicationsInput,
-} from './applications';
 import { GitOpsConfig } from './config';
 import {
   gitOpsBranchName,
   gitOpsFiles,
   MANAGED_BY_HEADER,
 } from './gitopsFiles';
+import { buildApplications, buildAppProject } from './__testUtils__/build';
 
-/** The builders take resolved input: check and default it first, as every caller does. */
-const buildApplications = (input: ApplicationsInput) =>
-  buildFromResolved(resolveApplicationsInput(input));
-const buildAppProject = (input: ApplicationsInput) =>
-  buildProjectFromResolved(resolveApplicationsInput(input));
 
 const gitops: GitOpsConfig = {
   repository: { host: 'github.com', owner: 'example-org', repo: 'gitops' },

@@ -35,6 +35,16 @@ export type NameRuleOptions = {
 const longerThan = (max: number, reason?: string) =>
   `is longer than ${max} characters${reason ? ` ${reason}` : ''}`;
 
+/** A non-empty name of at most `maxLength` (default 63) characters that matches `pattern`. */
+function labelRule(pattern: RegExp, rule: string, options: NameRuleOptions) {
+  const max = options.maxLength ?? MAX_DNS1123_LABEL_LENGTH;
+  return z
+    .string()
+    .min(1, 'must not be empty')
+    .max(max, longerThan(max, options.maxLengthReason))
+    .regex(pattern, rule);
+}
+
 /**
  * A DNS-1123 label: a namespace, most names. At most 63 lower-case letters, digits and
  * '-', starting and ending with a letter or digit.
@@ -42,15 +52,11 @@ const longerThan = (max: number, reason?: string) =>
  * @public
  */
 export function dns1123Label(options: NameRuleOptions = {}) {
-  const max = options.maxLength ?? MAX_DNS1123_LABEL_LENGTH;
-  return z
-    .string()
-    .min(1, 'must not be empty')
-    .max(max, longerThan(max, options.maxLengthReason))
-    .regex(
-      DNS1123_LABEL,
-      "is not a DNS-1123 label (lower-case letters, digits and '-', starting and ending with a letter or digit)",
-    );
+  return labelRule(
+    DNS1123_LABEL,
+    "is not a DNS-1123 label (lower-case letters, digits and '-', starting and ending with a letter or digit)",
+    options,
+  );
 }
 
 /**
@@ -59,15 +65,11 @@ export function dns1123Label(options: NameRuleOptions = {}) {
  * @public
  */
 export function dns1035Label(options: NameRuleOptions = {}) {
-  const max = options.maxLength ?? MAX_DNS1123_LABEL_LENGTH;
-  return z
-    .string()
-    .min(1, 'must not be empty')
-    .max(max, longerThan(max, options.maxLengthReason))
-    .regex(
-      DNS1035_LABEL,
-      "is not a DNS-1035 label (lower-case letters, digits and '-', starting with a letter and ending with a letter or digit)",
-    );
+  return labelRule(
+    DNS1035_LABEL,
+    "is not a DNS-1035 label (lower-case letters, digits and '-', starting with a letter and ending with a letter or digit)",
+    options,
+  );
 }
 
 /**

@@ -24,6 +24,14 @@ async function waitFor(check: () => boolean | Promise<boolean>) {
 }
 
 const selector = { labelSelector: 'backstage.io/kubernetes-id=orders-api' };
+/** orders-api's VirtualService, DestinationRule and Deployments. */
+const ordersApi = () =>
+  canaryService({
+    id: 'orders-api',
+    namespace: 'orders',
+    stableWeight: 90,
+    canaryWeight: 10,
+  });
 const names = (objects: { metadata?: { name?: string } }[]) =>
   objects.map(o => o.metadata?.name).sort();
 
@@ -58,14 +66,7 @@ describe('WatchCaches', () => {
 
   beforeAll(async () => {
     await api.start();
-    api.apply(
-      ...canaryService({
-        id: 'orders-api',
-        namespace: 'orders',
-        stableWeight: 90,
-        canaryWeight: 10,
-      }),
-    );
+    api.apply(...ordersApi());
   });
   afterAll(() => api.stop());
   beforeEach(() => {
@@ -104,14 +105,7 @@ describe('WatchCaches', () => {
           await c.list('staging', RESOURCES.virtualServices, selector)
         ).length === 0,
     );
-    api.apply(
-      ...canaryService({
-        id: 'orders-api',
-        namespace: 'orders',
-        stableWeight: 90,
-        canaryWeight: 10,
-      }),
-    );
+    api.apply(...ordersApi());
   });
 
   it('reports a failed list to readers and retries after retryDelayMs, doubling', async () => {
