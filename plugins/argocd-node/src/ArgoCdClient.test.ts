@@ -17,7 +17,6 @@ import {
 import { ArgoCdInstance } from './types';
 import { buildApplications, buildAppProject } from './__testUtils__/build';
 
-
 const TOKEN = 'argocd-token-s3cr3t';
 const BASE = 'https://argocd.example.com';
 

@@ -7,7 +7,6 @@ import {
 } from './applications';
 import { buildApplications, buildAppProject } from './__testUtils__/build';
 
-
 const minimal: ApplicationsInput = {
   appName: 'orders-api',
   repoUrl: 'https://github.com/example-org/orders-api.git',

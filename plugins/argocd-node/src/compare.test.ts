@@ -2,7 +2,6 @@ import { diffApplication, mergeForUpdate, omitEmpty } from './compare';
 import { Application } from './types';
 import { buildApplications } from './__testUtils__/build';
 
-
 const [desired] = buildApplications({
   appName: 'orders-api',
   repoUrl: 'https://github.com/example-org/orders-api.git',

@@ -7,7 +7,6 @@ import { ensureApplication, ensureProject } from './ensure';
 import { Application } from './types';
 import { buildApplications, buildAppProject } from './__testUtils__/build';
 
-
 const BASE = 'https://argocd.example.com';
 const client = new ArgoCdClient({
   instance: {

@@ -7,7 +7,6 @@ import {
 } from './gitopsFiles';
 import { buildApplications, buildAppProject } from './__testUtils__/build';
 
-
 const gitops: GitOpsConfig = {
   repository: { host: 'github.com', owner: 'example-org', repo: 'gitops' },
   baseBranch: 'main',
