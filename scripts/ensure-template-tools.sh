@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Installs the tools the template harness runs on rendered repositories, when missing:
-# helm and actionlint from the Go module proxy into .cache/tools (git-ignored), and
-# shellcheck (used by actionlint) from Debian. Prints the tools folder.
+# helm, actionlint and OpenTofu (tofu) from the Go module proxy into .cache/tools (git-ignored),
+# the harness's HCL reader hclfacts (packages/template-harness/hclfacts), and shellcheck (used by
+# actionlint) from Debian. Each tool has a version stamp (.cache/tools/.<tool>-<version>): a
+# changed version rebuilds it. Prints the tools folder.
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -10,6 +12,9 @@ mkdir -p "$tools"
 
 HELM_VERSION=v3.22.0
 ACTIONLINT_VERSION=v1.7.12
+# OpenTofu's version is the one its tools module requires (scripts/tools/opentofu/go.mod).
+OPENTOFU_MODULE="$root/scripts/tools/opentofu"
+HCLFACTS_MODULE="$root/packages/template-harness/hclfacts"
 
 if ! command -v go >/dev/null; then
   echo "ensure-template-tools: Go is required (https://go.dev/dl or the Debian package golang)" >&2
@@ -27,6 +32,24 @@ install_go_tool() { # name module version
 }
 install_go_tool helm helm.sh/helm/v3/cmd/helm "$HELM_VERSION"
 install_go_tool actionlint github.com/rhysd/actionlint/cmd/actionlint "$ACTIONLINT_VERSION"
+
+# A tool built from a module folder of this repository: `go build` there, stamped with a version.
+build_go_tool() { # name module-dir package version
+  local name=$1 dir=$2 package=$3 version=$4 stamp="$tools/.$1-$4"
+  if [ ! -x "$tools/$name" ] || [ ! -f "$stamp" ]; then
+    echo "ensure-template-tools: building $name $version ($package)" >&2
+    (cd "$dir" && GOFLAGS=-mod=mod GOTOOLCHAIN=local go build -trimpath -o "$tools/$name" "$package") >&2
+    rm -f "$tools/.$name-"*
+    touch "$stamp"
+  fi
+}
+# OpenTofu's go.mod has a replace directive, so `go install …@version` refuses it: its tools
+# module repeats the replace and builds the CLI.
+OPENTOFU_VERSION=$(awk '$1 == "require" && $2 == "github.com/opentofu/opentofu" { print $3 }' "$OPENTOFU_MODULE/go.mod")
+build_go_tool tofu "$OPENTOFU_MODULE" github.com/opentofu/opentofu/cmd/tofu "$OPENTOFU_VERSION"
+# hclfacts is this repository's code: its stamp is the hash of its sources.
+HCLFACTS_VERSION=$(cat "$HCLFACTS_MODULE"/go.mod "$HCLFACTS_MODULE"/go.sum "$HCLFACTS_MODULE"/*.go | sha256sum | cut -c1-16)
+build_go_tool hclfacts "$HCLFACTS_MODULE" . "$HCLFACTS_VERSION"
 
 if ! command -v shellcheck >/dev/null; then
   if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null; then
