@@ -49,3 +49,21 @@ export function webParameters(overrides: Record<string, unknown> = {}) {
     ...overrides,
   };
 }
+
+/** The form parameters of platform-environment for the example staging environment. */
+export function platformParameters(overrides: Record<string, unknown> = {}) {
+  const { owner, repoHost, repoOwner } = partValues();
+  return {
+    environment: 'staging',
+    owner: owner.replace('checkout-team', 'platform-team'),
+    awsRegion: 'eu-west-1',
+    awsAccountId: '123456789012',
+    vpcCidr: '10.0.0.0/16',
+    azCount: 3,
+    kubernetesVersion: '1.36',
+    logBackend: 'eck',
+    createEcrRepositories: true,
+    repoUrl: `${repoHost}?owner=${repoOwner}&repo=platform-staging`,
+    ...overrides,
+  };
+}

@@ -7,13 +7,18 @@ const goEnv = { GOTOOLCHAIN: 'local', GOFLAGS: '-mod=mod' };
 
 /**
  * What the generated repo's own CI runs, plus: `go mod tidy` changes nothing and
- * `gofmt` has nothing to say. Integration tests run when `databaseUrl` is given.
- * Throws with the failing command's output.
+ * `gofmt` has nothing to say. Integration tests run when `databaseUrl` is given; `race`
+ * (default true) runs the tests with the race detector; `env` adds to (or, with "", clears)
+ * the tests' environment. Returns `go test -v`'s output; throws with the failing command's.
  */
-export async function checkGoModule(
+export async function goModuleChecks(
   repoDir: string,
-  options: { databaseUrl?: string } = {},
-): Promise<void> {
+  options: {
+    databaseUrl?: string;
+    race?: boolean;
+    env?: NodeJS.ProcessEnv;
+  } = {},
+): Promise<string> {
   const before = ['go.mod', 'go.sum'].map(f =>
     readFileSync(join(repoDir, f), 'utf8'),
   );
@@ -32,8 +37,30 @@ export async function checkGoModule(
   if (unformatted) throw new Error(`gofmt would reformat: ${unformatted}`);
   await run('go', ['vet', './...'], { cwd: repoDir, env: goEnv });
   await run('go', ['build', './...'], { cwd: repoDir, env: goEnv });
-  await run('go', ['test', '-race', '-count=1', './...'], {
-    cwd: repoDir,
-    env: { ...goEnv, DATABASE_URL: options.databaseUrl ?? '' },
-  });
+  return await run(
+    'go',
+    [
+      'test',
+      ...(options.race === false ? [] : ['-race']),
+      '-count=1',
+      '-v',
+      './...',
+    ],
+    {
+      cwd: repoDir,
+      env: {
+        ...goEnv,
+        DATABASE_URL: options.databaseUrl ?? '',
+        ...options.env,
+      },
+    },
+  );
+}
+
+/** {@link goModuleChecks} with the race detector, resolving to nothing (the language check of a Go service). */
+export async function checkGoModule(
+  repoDir: string,
+  options: { databaseUrl?: string } = {},
+): Promise<void> {
+  await goModuleChecks(repoDir, options);
 }

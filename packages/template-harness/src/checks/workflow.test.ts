@@ -13,6 +13,7 @@ import {
   checkWorkflows,
   checkWorkflowText,
   defaultActionlint,
+  TERRAFORM_OIDC,
 } from './workflow';
 import { partValues } from '../__testUtils__/values';
 
@@ -180,6 +181,41 @@ describe('checkWorkflowText', () => {
     expect(checkWorkflowText(text, 'ci.yaml')).toEqual([
       expect.stringMatching(/id-token: write on 2 jobs \(push, push-again\)/),
     ]);
+  });
+
+  describe('with the Terraform workflow policy', () => {
+    const awsJob = (name: string) => `  ${name}:
+    runs-on: ubuntu-24.04
+    permissions:
+      id-token: write
+    steps:
+      - uses: aws-actions/configure-aws-credentials@e6de054238d6b7531b4efff3b6587d9aade6a06c # v6.2.3
+        with:
+          role-to-assume: arn:aws:iam::123456789012:role/plan
+          aws-region: eu-west-1
+`;
+
+    it('accepts id-token: write on the plan and apply jobs that assume AWS roles', () => {
+      const text = workflow({ jobs: awsJob('plan') + awsJob('apply') });
+      expect(checkWorkflowText(text, 'terraform.yaml', TERRAFORM_OIDC)).toEqual(
+        [],
+      );
+    });
+
+    it('refuses it on a job that does not exchange it for AWS credentials, and on a third job', () => {
+      const other = `  other:\n    runs-on: ubuntu-24.04\n    permissions:\n      id-token: write\n    steps:\n      - run: echo "x"\n`;
+      const text = workflow({
+        jobs: awsJob('plan') + awsJob('apply') + other,
+      });
+      expect(checkWorkflowText(text, 'terraform.yaml', TERRAFORM_OIDC)).toEqual(
+        [
+          expect.stringMatching(
+            /job other has id-token: write but is not a job that exchanges it for AWS credentials \(aws-actions\/configure-aws-credentials\)/,
+          ),
+          'terraform.yaml: id-token: write on 3 jobs (plan, apply, other); only a job that exchanges it for AWS credentials may have it, on 2 jobs at most',
+        ],
+      );
+    });
   });
 
   it('reports invalid YAML', () => {

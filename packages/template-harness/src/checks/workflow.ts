@@ -22,9 +22,32 @@ const PINNED_DOCKER = /^docker:\/\/[^@\s]+@sha256:[0-9a-f]{64}$/;
 /** The release the SHA belongs to, e.g. `v5.0.0` or `0.36.0` (major.minor at least). */
 const VERSION_COMMENT = /^\s*v?\d+\.\d+(\.\d+)?([-+.][\w.-]*)?(\s|$)/;
 
-/** The actions whose job is the only one that may mint an OIDC token. */
 const AWS_CREDENTIALS = 'aws-actions/configure-aws-credentials';
 const ECR_LOGIN = 'aws-actions/amazon-ecr-login';
+
+/** Which jobs of a workflow may mint an OIDC token (`id-token: write`). */
+export type OidcPolicy = {
+  /** The jobs allowed, in words: "the ECR push job". */
+  allowed: string;
+  /** The actions such a job must use (the token goes to them and nowhere else). */
+  requiredActions: string[];
+  /** How many jobs may have it. */
+  maxJobs: number;
+};
+
+/** A service's CI: only the job that pushes the image to ECR, once. */
+export const ECR_PUSH_OIDC: OidcPolicy = {
+  allowed: 'the ECR push job',
+  requiredActions: [AWS_CREDENTIALS, ECR_LOGIN],
+  maxJobs: 1,
+};
+
+/** A Terraform workflow: the plan and apply jobs, each exchanging it for AWS credentials. */
+export const TERRAFORM_OIDC: OidcPolicy = {
+  allowed: 'a job that exchanges it for AWS credentials',
+  requiredActions: [AWS_CREDENTIALS],
+  maxJobs: 2,
+};
 
 type ActionlintError = {
   message: string;
@@ -43,6 +66,7 @@ type ActionlintError = {
 export async function checkWorkflows(
   repoDir: string,
   actionlintBin: string = defaultActionlint,
+  oidc: OidcPolicy = ECR_PUSH_OIDC,
 ): Promise<string[]> {
   const dir = join(repoDir, '.github/workflows');
   const files = existsSync(dir)
@@ -55,7 +79,7 @@ export async function checkWorkflows(
   return [
     ...(await runActionlint(repoDir, files, actionlintBin)),
     ...files.flatMap(file =>
-      checkWorkflowText(readFileSync(join(repoDir, file), 'utf8'), file),
+      checkWorkflowText(readFileSync(join(repoDir, file), 'utf8'), file, oidc),
     ),
   ];
 }
@@ -114,10 +138,14 @@ async function runActionlint(
  *   followed by a comment naming the version (`# v5.0.0`); local `./` actions are fine,
  *   `docker://` images need a sha256 digest;
  * - the top-level permissions are exactly `contents: read`; no `write-all` anywhere;
- * - `id-token: write` only on the job that pushes to ECR (the one that uses
- *   configure-aws-credentials and amazon-ecr-login), and on one job at most.
+ * - `id-token: write` only on the jobs the OIDC policy allows (default: the job that pushes
+ *   to ECR, using configure-aws-credentials and amazon-ecr-login, and one job at most).
  */
-export function checkWorkflowText(text: string, file: string): string[] {
+export function checkWorkflowText(
+  text: string,
+  file: string,
+  oidc: OidcPolicy = ECR_PUSH_OIDC,
+): string[] {
   const doc = parseDocument(text);
   if (doc.errors.length > 0) {
     return doc.errors.map(e => `${file}: invalid YAML: ${e.message}`);
@@ -202,20 +230,24 @@ export function checkWorkflowText(text: string, file: string): string[] {
       (permissions as YAMLMap).get('id-token') === 'write'
     ) {
       idTokenJobs.push(id);
-      if (!actions.includes(AWS_CREDENTIALS) || !actions.includes(ECR_LOGIN)) {
+      if (!oidc.requiredActions.every(action => actions.includes(action))) {
         problems.push(
           `${file}:${lineOf(
             permissions.range?.[0],
-          )}: job ${id} has id-token: write but is not the ECR push job (${AWS_CREDENTIALS} + ${ECR_LOGIN})`,
+          )}: job ${id} has id-token: write but is not ${
+            oidc.allowed
+          } (${oidc.requiredActions.join(' + ')})`,
         );
       }
     }
   }
-  if (idTokenJobs.length > 1) {
+  if (idTokenJobs.length > oidc.maxJobs) {
     problems.push(
       `${file}: id-token: write on ${
         idTokenJobs.length
-      } jobs (${idTokenJobs.join(', ')}); only the ECR push job may have it`,
+      } jobs (${idTokenJobs.join(', ')}); only ${oidc.allowed} may have it${
+        oidc.maxJobs > 1 ? `, on ${oidc.maxJobs} jobs at most` : ''
+      }`,
     );
   }
   return problems;
