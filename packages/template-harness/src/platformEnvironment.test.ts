@@ -9,6 +9,8 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
+import { ControlPlane } from '@runway/control-plane';
+import { dryRunPlatform, startPlatformServer } from './checks/apiServer';
 import { goModuleChecks } from './checks/go';
 import { helmBinary, K8sObject, renderChart } from './checks/manifests';
 import {
@@ -39,8 +41,8 @@ import {
   fetchedParts,
   itMatchesTheExample,
   stepActions,
-} from './testing/sharedChecks';
-import { partValues, platformParameters } from './testing/values';
+} from './__testUtils__/sharedChecks';
+import { partValues, platformParameters } from './__testUtils__/values';
 
 jest.setTimeout(20 * 60_000);
 
@@ -132,7 +134,16 @@ describe('platform-environment steps', () => {
 
 describe('platform-environment rendered repository', () => {
   const work = mkdtempSync(join(tmpdir(), 'runway-platform-'));
-  afterAll(() => rmSync(work, { recursive: true, force: true }));
+  let plane: ControlPlane;
+
+  beforeAll(async () => {
+    plane = await startPlatformServer();
+  }, 300_000);
+
+  afterAll(async () => {
+    await plane?.stop();
+    rmSync(work, { recursive: true, force: true });
+  });
 
   describe.each([
     {
@@ -243,6 +254,17 @@ describe('platform-environment rendered repository', () => {
           ...(files.ingress ? ['Gateway', 'ClusterIssuer', 'Certificate'] : []),
         ]),
       );
+    });
+
+    it('has add-ons and platform objects that a real API server with the pinned CRDs accepts (dry-run)', async () => {
+      const objects = readObjects(repo, ['addons', 'manifests']).map(
+        ({ file: _file, ...object }) => object,
+      );
+      expect(await dryRunPlatform(plane, objects)).toEqual({
+        problems: [],
+        // cert-manager's CRDs are not in the pin list's crds.
+        unserved: unchecked,
+      });
     });
 
     it('has a workflow that passes actionlint with every action pinned, OIDC only for AWS', async () => {

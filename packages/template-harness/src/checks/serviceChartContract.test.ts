@@ -1,3 +1,4 @@
+import type { K8sObject } from './manifests';
 import type { Application } from './platform';
 import {
   ChartAssumptions,
@@ -208,7 +209,7 @@ describe('checkServiceChartContract', () => {
 
 describe('chartAssumptions', () => {
   it('reads monitors, dashboards, certificates, mesh pods, Istio rollouts, analysis addresses and namespaces', () => {
-    const objects = [
+    const objects: K8sObject[] = [
       {
         apiVersion: 'monitoring.coreos.com/v1',
         kind: 'ServiceMonitor',
