@@ -5,8 +5,8 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/gruntwork-io/terratest/modules/files"
 	"github.com/gruntwork-io/terratest/modules/terraform"
-	teststructure "github.com/gruntwork-io/terratest/modules/test-structure"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -31,9 +31,12 @@ func planEnvironment(t *testing.T) *terraform.PlanStruct {
 	if !awsCredentials() {
 		t.Skip("no AWS credentials (AWS_PROFILE, AWS_ACCESS_KEY_ID or AWS_WEB_IDENTITY_TOKEN_FILE): plan tests need read access to the account")
 	}
-	root, err := filepath.Abs(repoRoot)
+	module, err := filepath.Abs(filepath.Join(repoRoot, "terraform/environment"))
 	require.NoError(t, err)
-	dir := teststructure.CopyTerraformFolderToTemp(t, root, "terraform/environment")
+	// The copy leaves out state and terraform.tfvars, which the plan reads from the module.
+	dir, err := files.CopyTerraformFolderToTemp(module, t.Name())
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = os.RemoveAll(dir) })
 	require.NoError(t, os.WriteFile(filepath.Join(dir, "backend_override.tf"),
 		[]byte("terraform {\n  backend \"local\" {}\n}\n"), 0o644))
 	binary := os.Getenv("TERRAFORM_BINARY")
@@ -43,7 +46,7 @@ func planEnvironment(t *testing.T) *terraform.PlanStruct {
 	return terraform.InitAndPlanAndShowWithStructNoLogTempPlanFile(t, &terraform.Options{
 		TerraformDir:    dir,
 		TerraformBinary: binary,
-		VarFiles:        []string{"terraform.tfvars"},
+		VarFiles:        []string{filepath.Join(module, "terraform.tfvars")},
 		NoColor:         true,
 	})
 }
