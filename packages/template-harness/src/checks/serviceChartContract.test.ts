@@ -4,12 +4,13 @@ import {
   ChartAssumptions,
   chartAssumptions,
   checkServiceChartContract,
-  matchesLabelSelector,
   PlatformFacts,
   platformFacts,
+  selectorRequirements,
 } from './serviceChartContract';
+import { matchesLabelSelector } from '@runway/plugin-runway-common';
 
-describe('matchesLabelSelector', () => {
+describe('selectorRequirements', () => {
   it.each([
     [{}, {}, true],
     [{ matchLabels: { release: 'kps' } }, { release: 'kps' }, true],
@@ -31,7 +32,17 @@ describe('matchesLabelSelector', () => {
       true,
     ],
   ])('%j selects %j: %s', (selector, labels, expected) => {
-    expect(matchesLabelSelector(selector, labels)).toBe(expected);
+    expect(matchesLabelSelector(selectorRequirements(selector), labels)).toBe(
+      expected,
+    );
+  });
+
+  it('refuses an operator Kubernetes does not know', () => {
+    expect(() =>
+      selectorRequirements({
+        matchExpressions: [{ key: 'a', operator: 'Gt', values: ['1'] }],
+      }),
+    ).toThrow('unknown label selector operator Gt');
   });
 });
 

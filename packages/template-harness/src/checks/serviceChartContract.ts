@@ -6,6 +6,10 @@
  * (platformFacts). checkServiceChartContract compares them, so a change on either side alone
  * fails with a message naming both.
  */
+import {
+  LabelSelectorRequirement,
+  matchesLabelSelector,
+} from '@runway/plugin-runway-common';
 import type { K8sObject } from './manifests';
 import type { Application } from './platform';
 
@@ -16,32 +20,30 @@ export type LabelSelector = {
   matchExpressions?: { key: string; operator: string; values?: string[] }[];
 };
 
-/** Whether labels match a Kubernetes LabelSelector ({} matches everything). */
-export function matchesLabelSelector(
+/** A LabelSelector object as the requirements runway-common matches ({} matches everything). */
+export function selectorRequirements(
   selector: LabelSelector,
-  labels: Record<string, string>,
-): boolean {
-  const matchLabels = Object.entries(selector.matchLabels ?? {}).every(
-    ([k, v]) => labels[k] === v,
-  );
-  return (
-    matchLabels &&
-    (selector.matchExpressions ?? []).every(({ key, operator, values }) => {
-      switch (operator) {
-        case 'In':
-          return key in labels && (values ?? []).includes(labels[key]);
-        case 'NotIn':
-          return !(key in labels) || !(values ?? []).includes(labels[key]);
-        case 'Exists':
-          return key in labels;
-        case 'DoesNotExist':
-          return !(key in labels);
-        default:
-          throw new Error(`unknown label selector operator ${operator}`);
+): LabelSelectorRequirement[] {
+  return [
+    ...Object.entries(selector.matchLabels ?? {}).map(([key, value]) => ({
+      key,
+      operator: 'In' as const,
+      values: [value],
+    })),
+    ...(selector.matchExpressions ?? []).map(({ key, operator, values }) => {
+      if (operator === 'In' || operator === 'NotIn') {
+        return { key, operator, values: values ?? [] } as const;
       }
-    })
-  );
+      if (operator === 'Exists' || operator === 'DoesNotExist') {
+        return { key, operator } as const;
+      }
+      throw new Error(`unknown label selector operator ${operator}`);
+    }),
+  ];
 }
+
+const selects = (selector: LabelSelector, labels: Record<string, string>) =>
+  matchesLabelSelector(selectorRequirements(selector), labels);
 
 // ------------------------------------------------------------------ the chart's side
 
@@ -328,7 +330,7 @@ export function checkServiceChartContract(
   } else {
     for (const monitor of chart.monitors) {
       const selector = prometheus.selectors[monitor.kind] ?? {};
-      if (!matchesLabelSelector(selector, monitor.labels)) {
+      if (!selects(selector, monitor.labels)) {
         problems.push(
           `chart ${monitor.kind}/${monitor.name} has labels ${JSON.stringify(
             monitor.labels,
