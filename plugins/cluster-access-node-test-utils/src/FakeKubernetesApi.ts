@@ -216,6 +216,12 @@ export class FakeKubernetesApi {
     return this;
   }
 
+  /** Forgets the failures and delays not yet used up. */
+  clearFaults(): this {
+    this.faults.clear();
+    return this;
+  }
+
   /** Requests received since the last call (or the start). */
   takeRequests(): RecordedRequest[] {
     return this.requests.splice(0, this.requests.length);

@@ -41,6 +41,12 @@ export class Faults {
     this.delays.push({ match, value: ms, times });
   }
 
+  /** Forgets every configured failure and delay. */
+  clear() {
+    this.failures.length = 0;
+    this.delays.length = 0;
+  }
+
   /** The failure to answer this request with, if one is configured (counted). */
   takeFailure(request: RequestInfo): FakeFailure | undefined {
     return take(this.failures, request);

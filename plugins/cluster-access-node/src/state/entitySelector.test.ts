@@ -1,5 +1,5 @@
 import { Entity } from '@backstage/catalog-model';
-import { entityObjectSelector } from './locator';
+import { entityObjectSelector } from './entitySelector';
 
 const entity = (annotations: Record<string, string>): Entity => ({
   apiVersion: 'backstage.io/v1alpha1',
