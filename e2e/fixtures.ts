@@ -1,6 +1,9 @@
 import { test as base } from '@playwright/test';
 import { ControlPlane, startControlPlane } from '@runway/control-plane';
-import { canaryService } from '../plugins/canary-backend/src/__testUtils__/fixtures';
+import {
+  canaryService,
+  postgresDatabase,
+} from '../plugins/canary-backend/src/__testUtils__/fixtures';
 import { FakeArgoCd } from '@runway/plugin-argocd-node-test-utils';
 import { argoApplication } from './support/argocd';
 import { ARGOCD_TOKEN, Backend, startBackend } from './support/backend';
@@ -14,7 +17,8 @@ type WorkerFixtures = {
   postgres: Postgres | undefined;
   /**
    * The cluster `staging`, a real API server (kwok runs the pods): orders-api mid-canary,
-   * 80/20 between 1.4.0 and 1.5.0, every pod Ready.
+   * 80/20 between 1.4.0 and 1.5.0, every pod Ready; its CloudNativePG cluster
+   * `orders-api-db` healthy, backed up 5 hours ago (statuses as the operator would write).
    */
   kubernetes: { plane: ControlPlane; token: string };
   /**
@@ -46,7 +50,7 @@ export const test = base.extend<{}, WorkerFixtures>({
   kubernetes: [
     async ({}, use) => {
       const plane = await startControlPlane({
-        crds: ['istio', 'argo-rollouts'],
+        crds: ['istio', 'argo-rollouts', 'cloudnative-pg'],
         workloads: true,
       });
       await plane.createNamespace('orders-api');
@@ -59,6 +63,10 @@ export const test = base.extend<{}, WorkerFixtures>({
           stableVersion: '1.4.0',
           canaryVersion: '1.5.0',
         }),
+      );
+      await applyWithStatus(
+        plane,
+        postgresDatabase({ id: 'orders-api', namespace: 'orders-api' }),
       );
       await waitForReadyDeployments(plane, 'orders-api', 2);
       // The backend's identity may only read, as a platform team would grant it.
@@ -121,6 +129,32 @@ export const test = base.extend<{}, WorkerFixtures>({
   ],
   baseURL: async ({ backend }, use) => use(backend.baseURL),
 });
+
+/**
+ * Applies objects, then writes each one's `status` through the status subresource, as
+ * its operator would (there is no CloudNativePG operator here).
+ */
+async function applyWithStatus(
+  plane: ControlPlane,
+  objects: { apiVersion: string; kind: string; metadata: any; status?: any }[],
+) {
+  await plane.apply(objects.map(({ status, ...object }) => object));
+  for (const object of objects) {
+    if (!object.status) continue;
+    const { namespace, name } = object.metadata;
+    const plural = `${object.kind.toLowerCase()}s`;
+    const path = `/apis/${object.apiVersion}/namespaces/${namespace}/${plural}/${name}/status`;
+    const { status } = await plane.request(
+      'PATCH',
+      path,
+      { status: object.status },
+      { contentType: 'application/merge-patch+json' },
+    );
+    if (status !== 200) {
+      throw new Error(`PATCH ${path} answered ${status}`);
+    }
+  }
+}
 
 /** Waits until `count` Deployments of a namespace have all their replicas Ready. */
 async function waitForReadyDeployments(

@@ -1,5 +1,5 @@
 /**
- * Backend plugin serving live Istio canary status per catalog entity.
+ * Backend plugin serving live Istio canary status and the database card per catalog entity.
  *
  * @packageDocumentation
  */

@@ -11,7 +11,7 @@ import {
 } from '@runway/plugin-cluster-access-node-test-utils';
 import request from 'supertest';
 import { canaryPlugin } from './plugin';
-import { canaryService } from './__testUtils__/fixtures';
+import { canaryService, postgresDatabase } from './__testUtils__/fixtures';
 
 const ordersApi: Entity = {
   apiVersion: 'backstage.io/v1alpha1',
@@ -23,6 +23,16 @@ const ordersApi: Entity = {
   },
   spec: { type: 'service', owner: 'group:default/checkout-team' },
 };
+const byLabel = (name: string, selector: string): Entity => ({
+  apiVersion: 'backstage.io/v1alpha1',
+  kind: 'Component',
+  metadata: {
+    name,
+    namespace: 'default',
+    annotations: { 'backstage.io/kubernetes-label-selector': selector },
+  },
+  spec: { type: 'service' },
+});
 const docsSite: Entity = {
   apiVersion: 'backstage.io/v1alpha1',
   kind: 'Component',
@@ -39,9 +49,12 @@ async function waitFor(check: () => Promise<boolean>) {
   throw new Error('condition not met within 5 s');
 }
 
+const NOW = new Date();
 const alice = mockCredentials.user('user:default/alice');
 const mallory = mockCredentials.user('user:default/mallory');
-const STATUS_PATH = '/api/canary/entities/default/component/orders-api';
+const STATUS_PATH_PREFIX = '/api/canary/entities/default/component';
+const STATUS_PATH = `${STATUS_PATH_PREFIX}/orders-api`;
+const DATABASES_PATH = `${STATUS_PATH}/databases`;
 
 describe('canary backend', () => {
   const staging = new FakeKubernetesApi({ token: 'staging-token' });
@@ -59,6 +72,14 @@ describe('canary backend', () => {
         stableWeight: 80,
         canaryWeight: 20,
       }),
+      ...postgresDatabase({ id: 'orders-api', namespace: 'orders', now: NOW }),
+      ...postgresDatabase({
+        id: 'payments',
+        namespace: 'payments',
+        now: NOW,
+        readyInstances: 2,
+        backupHoursAgo: 30,
+      }),
       // Another service's objects: the label filter keeps them out.
       ...canaryService({
         id: 'payments',
@@ -72,6 +93,22 @@ describe('canary backend', () => {
       const known: Record<string, Entity> = {
         'component:default/orders-api': ordersApi,
         'component:default/docs-site': docsSite,
+        'component:default/payments': {
+          ...ordersApi,
+          metadata: {
+            name: 'payments',
+            namespace: 'default',
+            annotations: { 'backstage.io/kubernetes-id': 'payments' },
+          },
+        },
+        'component:default/orders-by-label': byLabel(
+          'orders-by-label',
+          'backstage.io/kubernetes-id in (payments),app notin (orders-api)',
+        ),
+        'component:default/bad-selector': byLabel(
+          'bad-selector',
+          'app in (payments',
+        ),
       };
       return credentials.principal.userEntityRef ===
         alice.principal.userEntityRef
@@ -83,22 +120,25 @@ describe('canary backend', () => {
         canaryPlugin,
         catalogServiceMock.mock({ getEntityByRef }).factory,
         mockServices.rootConfig.factory({
-          data: kubernetesClustersConfig([
-            {
-              name: 'staging',
-              url: staging.url,
-              authProvider: 'serviceAccount',
-              serviceAccountToken: 'staging-token',
-              skipTLSVerify: true,
-            },
-            {
-              name: 'production',
-              url: production.url,
-              authProvider: 'serviceAccount',
-              serviceAccountToken: 'production-token',
-              skipTLSVerify: true,
-            },
-          ]),
+          data: {
+            runway: { clusterState: { coldStartTimeoutSeconds: 0.5 } },
+            ...kubernetesClustersConfig([
+              {
+                name: 'staging',
+                url: staging.url,
+                authProvider: 'serviceAccount',
+                serviceAccountToken: 'staging-token',
+                skipTLSVerify: true,
+              },
+              {
+                name: 'production',
+                url: production.url,
+                authProvider: 'serviceAccount',
+                serviceAccountToken: 'production-token',
+                skipTLSVerify: true,
+              },
+            ]),
+          },
         }),
       ],
     });
@@ -157,7 +197,8 @@ describe('canary backend', () => {
     );
   });
 
-  it('cold cache: one list per kind, label-filtered, then watches', () => {
+  it('cold start: one list per kind and cluster, filtered on the entity label, then one watch each', async () => {
+    await waitFor(async () => staging.openWatches === 3);
     const requests = staging.takeRequests();
     const lists = requests.filter(r => !r.query.includes('watch='));
     expect(lists.map(r => r.path).sort()).toEqual([
@@ -168,20 +209,54 @@ describe('canary backend', () => {
     ]);
     for (const r of lists) {
       expect(new URLSearchParams(r.query).get('labelSelector')).toBe(
-        'backstage.io/kubernetes-id=orders-api',
+        'backstage.io/kubernetes-id',
       );
     }
     expect(staging.openWatches).toBe(3);
   });
 
-  it('steady state: a page view makes zero Kubernetes API calls', async () => {
+  it('warm: a page view makes zero Kubernetes API calls, whatever entity is viewed', async () => {
     staging.takeRequests();
     production.takeRequests();
-    for (let i = 0; i < 3; i++) {
-      expect((await get()).status).toBe(200);
+    for (const path of [
+      STATUS_PATH,
+      '/api/canary/entities/default/component/payments',
+      '/api/canary/entities/default/component/orders-by-label',
+      STATUS_PATH,
+    ]) {
+      expect((await get(path)).status).toBe(200);
     }
     expect(staging.takeRequests()).toEqual([]);
     expect(production.takeRequests()).toEqual([]);
+    // Open watches: kinds × clusters, not entities.
+    expect(staging.openWatches).toBe(3);
+  });
+
+  it('serves an entity found by backstage.io/kubernetes-label-selector from the same informers', async () => {
+    const res = await get(
+      '/api/canary/entities/default/component/orders-by-label',
+    );
+    expect(
+      res.body.clusters[0].releases.map((r: any) => r.virtualService),
+    ).toEqual(['payments']);
+  });
+
+  it('answers an invalid label selector with a 400 entry for a readable cluster', async () => {
+    const res = await get(
+      '/api/canary/entities/default/component/bad-selector',
+    );
+    expect(res.status).toBe(200);
+    expect(res.body.clusters[0]).toEqual({
+      cluster: 'staging',
+      error: {
+        message:
+          "invalid label selector 'app in (payments': missing ')' after the set of 'app'",
+        statusCode: 400,
+      },
+      releases: [],
+    });
+    // The forbidden cluster says so first.
+    expect(res.body.clusters[1].error.statusCode).toBe(403);
   });
 
   it('updates from watch events without listing again', async () => {
@@ -237,11 +312,99 @@ describe('canary backend', () => {
     });
   });
 
+  describe('the database card', () => {
+    it('says the cluster is still syncing while the first list of its kinds is slow', async () => {
+      staging.delay(
+        { path: '/apis/postgresql.cnpg.io/v1/clusters', watch: false },
+        1500,
+      );
+      const res = await get(DATABASES_PATH);
+      expect(res.status).toBe(200);
+      expect(res.body.clusters[0]).toEqual({
+        cluster: 'staging',
+        syncing: true,
+        databases: [],
+      });
+      expect(res.body.clusters[1]).toEqual({
+        cluster: 'production',
+        error: expect.objectContaining({ statusCode: 403 }),
+        databases: [],
+      });
+    });
+
+    it("serves the entity's CloudNativePG cluster, its backups and no problem", async () => {
+      await waitFor(
+        async () => !(await get(DATABASES_PATH)).body.clusters[0].syncing,
+      );
+      const res = await get(DATABASES_PATH);
+      expect(res.body.entityRef).toBe('component:default/orders-api');
+      expect(res.body.clusters[0]).toEqual({
+        cluster: 'staging',
+        databases: [
+          {
+            namespace: 'orders',
+            name: 'orders-api-db',
+            shared: false,
+            phase: 'Cluster in healthy state',
+            health: 'healthy',
+            instances: { ready: 3, desired: 3 },
+            primary: 'orders-api-db-1',
+            image: 'ghcr.io/cloudnative-pg/postgresql:17.2',
+            postgresVersion: '17.2',
+            storageSize: '20Gi',
+            archiving: { state: 'ok' },
+            lastSuccessfulBackup: {
+              name: 'orders-api-db-backup-1',
+              completedAt: new Date(NOW.getTime() - 5 * 3600_000).toISOString(),
+              ageSeconds: expect.any(Number),
+            },
+            nextScheduledBackup: new Date(
+              NOW.getTime() + 6 * 3600_000,
+            ).toISOString(),
+            certificateExpiry: {
+              name: 'orders-api-db-server',
+              expiresAt: expect.any(String),
+              daysLeft: 59,
+            },
+            databases: [],
+            problems: [],
+          },
+        ],
+      });
+    });
+
+    it("shows another entity's problems with their fix, from the same informers, with zero API calls", async () => {
+      staging.takeRequests();
+      const res = await get(`${STATUS_PATH_PREFIX}/payments/databases`);
+      const [db] = res.body.clusters[0].databases;
+      expect(db.health).toBe('degraded');
+      expect(db.problems.map((p: { code: string }) => p.code)).toEqual([
+        'INSTANCES_NOT_READY',
+        'NO_RECENT_BACKUP',
+      ]);
+      expect(staging.takeRequests()).toEqual([]);
+    });
+
+    it('answers 404 to a caller the catalog does not let read the entity', async () => {
+      const res = await get(DATABASES_PATH, mallory);
+      expect(res.status).toBe(404);
+    });
+
+    it('returns no clusters for an entity without Kubernetes annotations', async () => {
+      const res = await get(`${STATUS_PATH_PREFIX}/docs-site/databases`);
+      expect(res.body).toEqual({
+        entityRef: 'component:default/docs-site',
+        clusters: [],
+      });
+    });
+  });
+
   it('publishes its OpenAPI spec', async () => {
     const res = await request(backend.server).get('/api/canary/openapi.json');
     expect(res.status).toBe(200);
-    expect(Object.keys(res.body.paths)).toEqual([
+    expect(Object.keys(res.body.paths).sort()).toEqual([
       '/api/canary/entities/{namespace}/{kind}/{name}',
+      '/api/canary/entities/{namespace}/{kind}/{name}/databases',
     ]);
   });
 });

@@ -1,5 +1,6 @@
 /**
- * Types and the pure canary status computation shared by the Canary frontend and backend.
+ * Types and the pure computations shared by the Canary frontend and backend: the canary
+ * status of Istio-routed releases, and the database card's status of CloudNativePG clusters.
  *
  * @packageDocumentation
  */
@@ -32,3 +33,26 @@ export type {
 } from './objects';
 export { computeCanaryReleases } from './computeCanaryStatus';
 export type { CanaryObjects } from './computeCanaryStatus';
+export type {
+  DatabaseStatusResponse,
+  ClusterDatabases,
+  DatabaseHealth,
+  ArchivingState,
+  DatabaseProblemCode,
+  DatabaseProblem,
+  PostgresCluster,
+} from './database/types';
+export type {
+  CnpgCluster,
+  CnpgBackup,
+  CnpgScheduledBackup,
+  CnpgDatabase,
+} from './database/objects';
+export {
+  computePostgresCluster,
+  parseTimestamp,
+  formatDuration,
+  BACKUP_MAX_AGE_HOURS,
+  CERTIFICATE_WARNING_DAYS,
+} from './database/computeDatabaseStatus';
+export type { PostgresClusterObjects } from './database/computeDatabaseStatus';

@@ -4,4 +4,8 @@
  * @packageDocumentation
  */
 export { canaryFrontendPlugin as default } from './alpha/plugin';
-export { canaryApiExtension, entityCanaryContent } from './alpha/extensions';
+export {
+  canaryApiExtension,
+  entityCanaryContent,
+  entityDatabaseCard,
+} from './alpha/extensions';

@@ -1,10 +1,15 @@
 /**
  * Canary tab for entity pages: the live Istio traffic split, versions,
- * replica readiness and problems of an entity's canary releases, per cluster.
+ * replica readiness and problems of an entity's canary releases, per cluster;
+ * and the Database card: the entity's CloudNativePG clusters.
  *
  * @packageDocumentation
  */
-export { canaryPlugin, EntityCanaryContent } from './plugin';
+export {
+  canaryPlugin,
+  EntityCanaryContent,
+  EntityDatabaseCard,
+} from './plugin';
 export { canaryApiRef, CanaryClient } from './api';
 export type { CanaryApi } from './api';
 export {

@@ -1,4 +1,4 @@
-import { canaryPlugin } from './plugin';
+import { canaryPlugin, EntityDatabaseCard } from './plugin';
 import { CanaryClient } from './api';
 
 describe('canaryPlugin', () => {
@@ -20,5 +20,12 @@ describe('canaryPlugin', () => {
       fetchApi: { fetch },
     });
     expect(client).toBeInstanceOf(CanaryClient);
+  });
+
+  it('exports the Database card as a component extension', () => {
+    expect(EntityDatabaseCard).toBeInstanceOf(Function);
+    expect((EntityDatabaseCard as { displayName?: string }).displayName).toBe(
+      'Extension(EntityDatabaseCard)',
+    );
   });
 });

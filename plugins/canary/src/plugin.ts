@@ -41,3 +41,22 @@ export const EntityCanaryContent: () => JSX.Element = canaryPlugin.provide(
     },
   }),
 );
+
+/**
+ * The Database card for an entity's overview: each CloudNativePG cluster of the entity,
+ * per Kubernetes cluster, with its health, backups and problems. It renders nothing for an
+ * entity without a database; guard it with `isCanaryAvailable`.
+ *
+ * @public
+ */
+export const EntityDatabaseCard = canaryPlugin.provide(
+  createComponentExtension({
+    name: 'EntityDatabaseCard',
+    component: {
+      lazy: () =>
+        import('./components/EntityDatabaseCard').then(
+          m => m.EntityDatabaseCard,
+        ),
+    },
+  }),
+);

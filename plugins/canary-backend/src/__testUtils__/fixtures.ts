@@ -85,3 +85,104 @@ export function canaryService(options: {
     deployment('canary', canaryVersion, options.canaryReady ?? 2),
   ];
 }
+
+/**
+ * A CloudNativePG database as cnpg:database:create provisions it, running: the Cluster
+ * `<id>-db` (labelled with the entity's id, healthy unless told otherwise), its
+ * ScheduledBackup, and one completed Backup `backupHoursAgo` hours before `now`.
+ */
+export function postgresDatabase(options: {
+  id: string;
+  namespace: string;
+  now?: Date;
+  instances?: number;
+  readyInstances?: number;
+  backupHoursAgo?: number;
+  phase?: string;
+}): FakeObject[] {
+  const { id, namespace } = options;
+  const now = options.now ?? new Date();
+  const name = `${id}-db`;
+  const at = (hoursAgo: number) =>
+    new Date(now.getTime() - hoursAgo * 3600_000).toISOString();
+  const goTime = (daysAhead: number) =>
+    new Date(now.getTime() + daysAhead * 86400_000)
+      .toISOString()
+      .replace('T', ' ')
+      .replace(/\.\d+Z$/, ' +0000 UTC');
+  const instances = options.instances ?? 3;
+  const labels = {
+    'backstage.io/kubernetes-id': id,
+    'app.kubernetes.io/name': 'postgresql',
+    'app.kubernetes.io/instance': name,
+  };
+  const backupHoursAgo = options.backupHoursAgo ?? 5;
+  return [
+    {
+      apiVersion: 'postgresql.cnpg.io/v1',
+      kind: 'Cluster',
+      metadata: { name, namespace, labels, creationTimestamp: at(24 * 40) },
+      spec: {
+        instances,
+        imageName: 'ghcr.io/cloudnative-pg/postgresql:17.2',
+        storage: { size: '20Gi' },
+        plugins: [
+          {
+            name: 'barman-cloud.cloudnative-pg.io',
+            isWALArchiver: true,
+            parameters: { barmanObjectName: `${name}-backup` },
+          },
+        ],
+      },
+      status: {
+        phase: options.phase ?? 'Cluster in healthy state',
+        instances,
+        readyInstances: options.readyInstances ?? instances,
+        currentPrimary: `${name}-1`,
+        image: 'ghcr.io/cloudnative-pg/postgresql:17.2',
+        certificates: {
+          expirations: {
+            [`${name}-ca`]: goTime(80),
+            [`${name}-server`]: goTime(60),
+          },
+        },
+        conditions: [
+          {
+            type: 'ContinuousArchiving',
+            status: 'True',
+            reason: 'ContinuousArchivingSuccess',
+            message: 'Continuous archiving is working',
+          },
+        ],
+      },
+    },
+    {
+      apiVersion: 'postgresql.cnpg.io/v1',
+      kind: 'ScheduledBackup',
+      metadata: { name: `${name}-backup`, namespace, labels },
+      spec: {
+        schedule: '0 0 2 * * *',
+        cluster: { name },
+        method: 'plugin',
+        backupOwnerReference: 'self',
+      },
+      status: { nextScheduleTime: at(-6) },
+    },
+    {
+      apiVersion: 'postgresql.cnpg.io/v1',
+      kind: 'Backup',
+      // Backups a ScheduledBackup creates carry CloudNativePG's labels only.
+      metadata: {
+        name: `${name}-backup-1`,
+        namespace,
+        labels: { 'cnpg.io/cluster': name },
+      },
+      spec: { cluster: { name }, method: 'plugin' },
+      status: {
+        phase: 'completed',
+        startedAt: at(backupHoursAgo + 0.2),
+        stoppedAt: at(backupHoursAgo),
+      },
+    },
+  ];
+}

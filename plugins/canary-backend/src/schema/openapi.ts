@@ -1,6 +1,9 @@
+import { databaseSchemas } from './databaseSchemas';
+
 /**
  * OpenAPI description of the Canary backend; requests are validated against it and it is
- * served at /api/canary/openapi.json. Keep it in step with plugins/canary-common/src/types.ts.
+ * served at /api/canary/openapi.json. Keep it in step with plugins/canary-common/src/types.ts
+ * and src/database/types.ts.
  */
 const track = {
   type: 'object',
@@ -23,12 +26,28 @@ const track = {
   },
 } as const;
 
+const entityParameters = [
+  { in: 'path', name: 'namespace', required: true, schema: { type: 'string' } },
+  { in: 'path', name: 'kind', required: true, schema: { type: 'string' } },
+  { in: 'path', name: 'name', required: true, schema: { type: 'string' } },
+] as const;
+
+const notFound = {
+  description: 'No such entity, or the caller may not read it in the catalog.',
+  content: {
+    'application/json': {
+      schema: { $ref: '#/components/schemas/Error' },
+    },
+  },
+} as const;
+
 export const spec = {
   openapi: '3.0.3',
   info: {
     title: 'canary',
     version: '1',
-    description: 'Live Istio canary status of catalog entities, per cluster.',
+    description:
+      'Live Istio canary status and CloudNativePG databases of catalog entities, per cluster.',
     license: { name: 'Apache-2.0' },
   },
   servers: [{ url: '/' }],
@@ -41,6 +60,26 @@ export const spec = {
     securitySchemes: {},
     schemas: {
       Track: track,
+      Problem: {
+        type: 'object',
+        required: ['code', 'severity', 'message'],
+        additionalProperties: false,
+        properties: {
+          code: { type: 'string' },
+          severity: { type: 'string', enum: ['error', 'warning'] },
+          message: { type: 'string' },
+        },
+      },
+      ClusterError: {
+        type: 'object',
+        required: ['message'],
+        additionalProperties: false,
+        properties: {
+          message: { type: 'string' },
+          statusCode: { type: 'integer' },
+        },
+      },
+      ...databaseSchemas,
       CanaryRelease: {
         type: 'object',
         required: [
@@ -80,16 +119,7 @@ export const spec = {
           },
           problems: {
             type: 'array',
-            items: {
-              type: 'object',
-              required: ['code', 'severity', 'message'],
-              additionalProperties: false,
-              properties: {
-                code: { type: 'string' },
-                severity: { type: 'string', enum: ['error', 'warning'] },
-                message: { type: 'string' },
-              },
-            },
+            items: { $ref: '#/components/schemas/Problem' },
           },
         },
       },
@@ -99,15 +129,7 @@ export const spec = {
         additionalProperties: false,
         properties: {
           cluster: { type: 'string' },
-          error: {
-            type: 'object',
-            required: ['message'],
-            additionalProperties: false,
-            properties: {
-              message: { type: 'string' },
-              statusCode: { type: 'integer' },
-            },
-          },
+          error: { $ref: '#/components/schemas/ClusterError' },
           releases: {
             type: 'array',
             items: { $ref: '#/components/schemas/CanaryRelease' },
@@ -143,33 +165,36 @@ export const spec = {
     },
   },
   paths: {
+    '/entities/{namespace}/{kind}/{name}/databases': {
+      get: {
+        operationId: 'getDatabaseStatus',
+        summary:
+          "The entity's CloudNativePG clusters in every configured cluster: the database card",
+        description:
+          'Served from the cluster-state layer. A cluster that cannot be read is an entry with `error`, one still syncing an entry with `syncing: true`; the others are still returned.',
+        parameters: entityParameters,
+        responses: {
+          '200': {
+            description: 'Databases per cluster.',
+            content: {
+              'application/json': {
+                schema: { $ref: '#/components/schemas/DatabaseStatusResponse' },
+              },
+            },
+          },
+          '404': notFound,
+        },
+        security: [{}],
+      },
+    },
     '/entities/{namespace}/{kind}/{name}': {
       get: {
         operationId: 'getCanaryStatus',
         summary:
           "Canary status of an entity's releases in every configured cluster",
         description:
-          'Served from per-cluster watch caches. A cluster that cannot be read is an entry with `error`; the others are still returned.',
-        parameters: [
-          {
-            in: 'path',
-            name: 'namespace',
-            required: true,
-            schema: { type: 'string' },
-          },
-          {
-            in: 'path',
-            name: 'kind',
-            required: true,
-            schema: { type: 'string' },
-          },
-          {
-            in: 'path',
-            name: 'name',
-            required: true,
-            schema: { type: 'string' },
-          },
-        ],
+          'Served from the cluster-state layer. A cluster that cannot be read is an entry with `error`; the others are still returned.',
+        parameters: entityParameters,
         responses: {
           '200': {
             description: 'Status per cluster.',
@@ -179,15 +204,7 @@ export const spec = {
               },
             },
           },
-          '404': {
-            description:
-              'No such entity, or the caller may not read it in the catalog.',
-            content: {
-              'application/json': {
-                schema: { $ref: '#/components/schemas/Error' },
-              },
-            },
-          },
+          '404': notFound,
         },
         security: [{}],
       },

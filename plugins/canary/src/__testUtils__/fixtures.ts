@@ -1,8 +1,12 @@
 import { Entity } from '@backstage/catalog-model';
+import { ResponseError } from '@backstage/errors';
 import type {
   CanaryRelease,
   CanaryStatusResponse,
   ClusterCanaries,
+  ClusterDatabases,
+  DatabaseStatusResponse,
+  PostgresCluster,
 } from '@runway/plugin-canary-common';
 
 /** An entity carrying the annotations the Canary tab needs. */
@@ -117,4 +121,72 @@ export function makeResponse(
 /** One healthy cluster with the given releases. */
 export function oneCluster(...releases: CanaryRelease[]): CanaryStatusResponse {
   return makeResponse([{ cluster: 'prod-eu-1', releases }]);
+}
+
+/** The error the client throws for a 404 of the backend. */
+export async function notFoundError(): Promise<ResponseError> {
+  const body = JSON.stringify({
+    error: {
+      name: 'NotFoundError',
+      message: 'No entity component:default/orders-api',
+    },
+    request: {
+      method: 'GET',
+      url: '/api/canary/entities/default/Component/orders-api',
+    },
+    response: { statusCode: 404 },
+  });
+  return ResponseError.fromResponse({
+    ok: false,
+    status: 404,
+    statusText: 'Not Found',
+    url: 'http://localhost:7007/api/canary/entities/default/Component/orders-api',
+    redirected: false,
+    type: 'basic',
+    headers: {
+      get: (name: string) =>
+        name.toLowerCase() === 'content-type' ? 'application/json' : null,
+    },
+    text: async () => body,
+  } as any);
+}
+
+/** A healthy CloudNativePG cluster of the entity, as the backend reports it. */
+export function makePostgresCluster(
+  overrides: Partial<PostgresCluster> = {},
+): PostgresCluster {
+  const now = Date.now();
+  return {
+    namespace: 'orders',
+    name: 'orders-api-db',
+    shared: false,
+    phase: 'Cluster in healthy state',
+    health: 'healthy',
+    instances: { ready: 3, desired: 3 },
+    primary: 'orders-api-db-1',
+    image: 'ghcr.io/cloudnative-pg/postgresql:17.2',
+    postgresVersion: '17.2',
+    storageSize: '20Gi',
+    archiving: { state: 'ok' },
+    lastSuccessfulBackup: {
+      name: 'orders-api-db-backup-1',
+      completedAt: new Date(now - 5 * 3600_000).toISOString(),
+      ageSeconds: 5 * 3600,
+    },
+    nextScheduledBackup: new Date(now + 6 * 3600_000 + 60_000).toISOString(),
+    certificateExpiry: {
+      name: 'orders-api-db-server',
+      expiresAt: new Date(now + 60 * 86400_000 + 60_000).toISOString(),
+      daysLeft: 60,
+    },
+    databases: [],
+    problems: [],
+    ...overrides,
+  };
+}
+
+export function makeDatabaseResponse(
+  clusters: ClusterDatabases[],
+): DatabaseStatusResponse {
+  return { entityRef: 'component:default/orders-api', clusters };
 }

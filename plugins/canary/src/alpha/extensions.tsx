@@ -3,7 +3,10 @@ import {
   discoveryApiRef,
   fetchApiRef,
 } from '@backstage/frontend-plugin-api';
-import { EntityContentBlueprint } from '@backstage/plugin-catalog-react/alpha';
+import {
+  EntityCardBlueprint,
+  EntityContentBlueprint,
+} from '@backstage/plugin-catalog-react/alpha';
 import { canaryApiRef, CanaryClient } from '../api';
 import { isCanaryAvailable } from '../annotations';
 
@@ -38,6 +41,26 @@ export const entityCanaryContent = EntityContentBlueprint.make({
     loader: () =>
       import('../components/EntityCanaryContent').then(m => (
         <m.EntityCanaryContent />
+      )),
+  },
+});
+
+/**
+ * The "Database" card on entity overviews: the entity's CloudNativePG clusters per
+ * Kubernetes cluster. Offered to entities with a `backstage.io/kubernetes-id` or
+ * `backstage.io/kubernetes-label-selector` annotation; it renders nothing when none of
+ * their objects is a CloudNativePG Cluster.
+ *
+ * @alpha
+ */
+export const entityDatabaseCard = EntityCardBlueprint.make({
+  name: 'database',
+  params: {
+    type: 'content',
+    filter: isCanaryAvailable,
+    loader: () =>
+      import('../components/EntityDatabaseCard').then(m => (
+        <m.EntityDatabaseCard />
       )),
   },
 });

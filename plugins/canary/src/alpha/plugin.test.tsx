@@ -8,16 +8,25 @@ import {
   renderInTestApp,
 } from '@backstage/frontend-test-utils';
 import { EntityProvider } from '@backstage/plugin-catalog-react';
-import { EntityContentBlueprint } from '@backstage/plugin-catalog-react/alpha';
+import {
+  EntityCardBlueprint,
+  EntityContentBlueprint,
+} from '@backstage/plugin-catalog-react/alpha';
 import { canaryApiRef, CanaryClient } from '../api';
 import {
   annotatedEntity,
   makeEntity,
+  makeDatabaseResponse,
+  makePostgresCluster,
   oneCluster,
   progressingRelease,
 } from '../__testUtils__/fixtures';
 import canaryFrontendPlugin from '../alpha';
-import { canaryApiExtension, entityCanaryContent } from './extensions';
+import {
+  canaryApiExtension,
+  entityCanaryContent,
+  entityDatabaseCard,
+} from './extensions';
 
 describe('canary frontend plugin (alpha)', () => {
   it('is the canary plugin with the API and the entity content', () => {
@@ -72,7 +81,7 @@ describe('canary frontend plugin (alpha)', () => {
       <EntityProvider entity={annotatedEntity}>
         {tester.reactElement()}
       </EntityProvider>,
-      { apis: [[canaryApiRef, { getStatus }]] },
+      { apis: [[canaryApiRef, { getStatus, getDatabaseStatus: jest.fn() }]] },
     );
 
     expect(
@@ -85,5 +94,37 @@ describe('canary frontend plugin (alpha)', () => {
       namespace: 'default',
       name: 'orders-api',
     });
+  });
+
+  it('is the "Database" overview card, full width, offered to annotated entities', () => {
+    expect(
+      canaryFrontendPlugin.getExtension('entity-card:canary/database'),
+    ).toMatchObject({
+      kind: 'entity-card',
+      namespace: 'canary',
+      name: 'database',
+    });
+    const tester = createExtensionTester(entityDatabaseCard);
+    expect(tester.get(EntityCardBlueprint.dataRefs.type)).toBe('content');
+    const filter = tester.get(EntityCardBlueprint.dataRefs.filterFunction);
+    expect(filter!(annotatedEntity)).toBe(true);
+    expect(filter!(makeEntity())).toBe(false);
+  });
+
+  it('renders the database card of the entity', async () => {
+    const getDatabaseStatus = jest.fn(async () =>
+      makeDatabaseResponse([
+        { cluster: 'production', databases: [makePostgresCluster()] },
+      ]),
+    );
+    await renderInTestApp(
+      <EntityProvider entity={annotatedEntity}>
+        {createExtensionTester(entityDatabaseCard).reactElement()}
+      </EntityProvider>,
+      { apis: [[canaryApiRef, { getStatus: jest.fn(), getDatabaseStatus }]] },
+    );
+    expect(
+      await screen.findByRole('heading', { name: 'orders/orders-api-db' }),
+    ).toBeInTheDocument();
   });
 });

@@ -1,9 +1,13 @@
 import { createFrontendPlugin } from '@backstage/frontend-plugin-api';
-import { canaryApiExtension, entityCanaryContent } from './extensions';
+import {
+  canaryApiExtension,
+  entityCanaryContent,
+  entityDatabaseCard,
+} from './extensions';
 
 /**
- * The Canary plugin for the new frontend system: the `canary` utility API and
- * the "Canary" entity page tab.
+ * The Canary plugin for the new frontend system: the `canary` utility API,
+ * the "Canary" entity page tab and the "Database" overview card.
  *
  * @alpha
  */
@@ -11,5 +15,5 @@ export const canaryFrontendPlugin = createFrontendPlugin({
   pluginId: 'canary',
   title: 'Canary',
   info: { packageJson: () => import('../../package.json') },
-  extensions: [canaryApiExtension, entityCanaryContent],
+  extensions: [canaryApiExtension, entityCanaryContent, entityDatabaseCard],
 });

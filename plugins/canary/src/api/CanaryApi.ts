@@ -1,9 +1,12 @@
 import { CompoundEntityRef } from '@backstage/catalog-model';
 import { createApiRef } from '@backstage/core-plugin-api';
-import type { CanaryStatusResponse } from '@runway/plugin-canary-common';
+import type {
+  CanaryStatusResponse,
+  DatabaseStatusResponse,
+} from '@runway/plugin-canary-common';
 
 /**
- * Reads the live canary status of an entity from the Canary backend.
+ * Reads the live canary status and the databases of an entity from the Canary backend.
  *
  * @public
  */
@@ -16,6 +19,14 @@ export interface CanaryApi {
    * caller may not read it.
    */
   getStatus(entityRef: CompoundEntityRef): Promise<CanaryStatusResponse>;
+
+  /**
+   * The CloudNativePG databases of one entity in every configured cluster (the
+   * database card). Rejects like {@link CanaryApi.getStatus}.
+   */
+  getDatabaseStatus(
+    entityRef: CompoundEntityRef,
+  ): Promise<DatabaseStatusResponse>;
 }
 
 /**

@@ -114,4 +114,28 @@ describe('CanaryClient', () => {
       }),
     ).rejects.toMatchObject({ name: 'ResponseError', statusCode: 502 });
   });
+
+  it('GETs /entities/:namespace/:kind/:name/databases for the database card', async () => {
+    const body = {
+      entityRef: 'component:default/orders-api',
+      clusters: [{ cluster: 'production', databases: [] }],
+    };
+    const urls: string[] = [];
+    server.use(
+      http.get(`${baseUrl}/entities/*`, ({ request }) => {
+        urls.push(request.url);
+        return HttpResponse.json(body);
+      }),
+    );
+    await expect(
+      client.getDatabaseStatus({
+        kind: 'Component',
+        namespace: 'default',
+        name: 'orders-api',
+      }),
+    ).resolves.toEqual(body);
+    expect(urls).toEqual([
+      `${baseUrl}/entities/default/Component/orders-api/databases`,
+    ]);
+  });
 });

@@ -1,7 +1,10 @@
 import { CompoundEntityRef } from '@backstage/catalog-model';
 import { DiscoveryApi, FetchApi } from '@backstage/core-plugin-api';
 import { ResponseError } from '@backstage/errors';
-import type { CanaryStatusResponse } from '@runway/plugin-canary-common';
+import type {
+  CanaryStatusResponse,
+  DatabaseStatusResponse,
+} from '@runway/plugin-canary-common';
 import { CanaryApi } from './CanaryApi';
 
 /**
@@ -19,15 +22,30 @@ export class CanaryClient implements CanaryApi {
     this.fetchApi = options.fetchApi;
   }
 
-  async getStatus(entityRef: CompoundEntityRef): Promise<CanaryStatusResponse> {
+  getStatus(entityRef: CompoundEntityRef): Promise<CanaryStatusResponse> {
+    return this.get(entityRef, '');
+  }
+
+  getDatabaseStatus(
+    entityRef: CompoundEntityRef,
+  ): Promise<DatabaseStatusResponse> {
+    return this.get(entityRef, '/databases');
+  }
+
+  private async get<T>(
+    entityRef: CompoundEntityRef,
+    suffix: string,
+  ): Promise<T> {
     const baseUrl = await this.discoveryApi.getBaseUrl('canary');
     const path = [entityRef.namespace, entityRef.kind, entityRef.name]
       .map(segment => encodeURIComponent(segment))
       .join('/');
-    const response = await this.fetchApi.fetch(`${baseUrl}/entities/${path}`);
+    const response = await this.fetchApi.fetch(
+      `${baseUrl}/entities/${path}${suffix}`,
+    );
     if (!response.ok) {
       throw await ResponseError.fromResponse(response);
     }
-    return (await response.json()) as CanaryStatusResponse;
+    return (await response.json()) as T;
   }
 }

@@ -10,9 +10,9 @@ import {
   ResponseErrorPanel,
   WarningPanel,
 } from '@backstage/core-components';
-import { ResponseError } from '@backstage/errors';
 import { ClusterSection } from './ClusterSection';
-import { useCanaryStatus, useNow } from './useCanaryStatus';
+import { isNotFound, UpdatedAgo } from '../common/status';
+import { useCanaryStatus } from './useCanaryStatus';
 
 const useStyles = makeStyles(theme => ({
   header: {
@@ -29,26 +29,6 @@ const useStyles = makeStyles(theme => ({
     marginBottom: theme.spacing(2),
   },
 }));
-
-function isNotFound(error: Error): boolean {
-  if (ResponseError.is(error)) {
-    return error.statusCode === 404;
-  }
-  return error.name === 'NotFoundError';
-}
-
-function UpdatedAgo(props: { updatedAt: number }) {
-  const now = useNow(1000);
-  const seconds = Math.max(0, Math.floor((now - props.updatedAt) / 1000));
-  return (
-    <Typography variant="body2" color="textSecondary" component="p">
-      Updated{' '}
-      <time dateTime={new Date(props.updatedAt).toISOString()}>
-        {`${seconds} s ago`}
-      </time>
-    </Typography>
-  );
-}
 
 /** Loads and shows the canary status of one entity, refreshed while visible. */
 export function CanaryStatusView(props: { entityRef: CompoundEntityRef }) {

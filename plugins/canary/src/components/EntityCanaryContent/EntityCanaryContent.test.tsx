@@ -1,7 +1,6 @@
 import { act, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { Entity } from '@backstage/catalog-model';
-import { ResponseError } from '@backstage/errors';
 import { EntityProvider } from '@backstage/plugin-catalog-react';
 import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
 import type { CanaryStatusResponse } from '@runway/plugin-canary-common';
@@ -11,6 +10,7 @@ import {
   makeEntity,
   makeResponse,
   misconfiguredRelease,
+  notFoundError,
   oneCluster,
   pausedRelease,
   progressingRelease,
@@ -20,7 +20,7 @@ import {
 import { EntityCanaryContent } from './EntityCanaryContent';
 
 function fakeApi(impl: CanaryApi['getStatus']): jest.Mocked<CanaryApi> {
-  return { getStatus: jest.fn(impl) };
+  return { getStatus: jest.fn(impl), getDatabaseStatus: jest.fn() };
 }
 
 function answering(response: CanaryStatusResponse) {
@@ -35,33 +35,6 @@ async function renderContent(api: CanaryApi, entity: Entity = annotatedEntity) {
       </EntityProvider>
     </TestApiProvider>,
   );
-}
-
-async function notFoundError(): Promise<ResponseError> {
-  const body = JSON.stringify({
-    error: {
-      name: 'NotFoundError',
-      message: 'No entity component:default/orders-api',
-    },
-    request: {
-      method: 'GET',
-      url: '/api/canary/entities/default/Component/orders-api',
-    },
-    response: { statusCode: 404 },
-  });
-  return ResponseError.fromResponse({
-    ok: false,
-    status: 404,
-    statusText: 'Not Found',
-    url: 'http://localhost:7007/api/canary/entities/default/Component/orders-api',
-    redirected: false,
-    type: 'basic',
-    headers: {
-      get: (name: string) =>
-        name.toLowerCase() === 'content-type' ? 'application/json' : null,
-    },
-    text: async () => body,
-  } as any);
 }
 
 /** The card of the release `namespace/virtualService` (its heading's card). */

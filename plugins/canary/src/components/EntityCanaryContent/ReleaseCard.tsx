@@ -8,7 +8,7 @@ import { PhaseChip } from './PhaseChip';
 import { TrafficSplitBar } from './TrafficSplitBar';
 import { TrackTable } from './TrackTable';
 import { HeaderOverrideHint } from './HeaderOverrideHint';
-import { ProblemList } from './ProblemList';
+import { ProblemList } from '../common/ProblemList';
 
 const useStyles = makeStyles(theme => ({
   part: {

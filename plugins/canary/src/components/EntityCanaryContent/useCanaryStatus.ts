@@ -1,4 +1,7 @@
-import { CompoundEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
+import {
+  CompoundEntityRef,
+  stringifyEntityRef,
+} from '@backstage/catalog-model';
 import { useApi } from '@backstage/core-plugin-api';
 import type { CanaryStatusResponse } from '@runway/plugin-canary-common';
 import { canaryApiRef } from '../../api';
@@ -20,7 +23,7 @@ export function useCanaryStatus(
   const canaryApi = useApi(canaryApiRef);
   return usePolledValue(
     () => canaryApi.getStatus(entityRef),
-    `${stringifyEntityRef(entityRef)} ${String(canaryApi !== undefined)}`,
+    stringifyEntityRef(entityRef),
     intervalMs,
   );
 }

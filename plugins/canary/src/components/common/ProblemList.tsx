@@ -7,6 +7,9 @@ import ErrorOutline from '@material-ui/icons/ErrorOutline';
 import ReportProblemOutlined from '@material-ui/icons/ReportProblemOutlined';
 import type { CanaryProblem } from '@runway/plugin-canary-common';
 
+/** A problem with a one-sentence fix: of a canary release or of a database. */
+type Problem = Pick<CanaryProblem, 'code' | 'severity' | 'message'>;
+
 const useStyles = makeStyles(theme => ({
   error: { color: theme.palette.error.main },
   warning: { color: theme.palette.warning.main },
@@ -14,9 +17,9 @@ const useStyles = makeStyles(theme => ({
   code: { fontFamily: 'monospace' },
 }));
 
-/** Problems found with a release: severity as icon and text, then the message. */
+/** Problems found: severity as icon and text, then the message and its code. */
 export function ProblemList(props: {
-  problems: CanaryProblem[];
+  problems: Problem[];
   labelledBy: string;
 }) {
   const { problems, labelledBy } = props;

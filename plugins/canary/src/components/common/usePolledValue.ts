@@ -1,17 +1,10 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { CompoundEntityRef } from '@backstage/catalog-model';
-import { useApi } from '@backstage/core-plugin-api';
-import type { CanaryStatusResponse } from '@runway/plugin-canary-common';
-import { canaryApiRef } from '../../api';
 
-/** How often the status is re-read while the page is visible. */
-export const REFRESH_INTERVAL_MS = 10_000;
-
-export type CanaryStatusState = {
+export type PolledValue<T> = {
   /** True until the first answer (success or failure) arrived. */
   loading: boolean;
   /** The latest successful answer; kept when a later refresh fails. */
-  value?: CanaryStatusResponse;
+  value?: T;
   /** The error of the latest attempt, cleared by the next success. */
   error?: Error;
   /** When `value` was received (epoch ms). */
@@ -27,22 +20,22 @@ function isDocumentVisible(): boolean {
 }
 
 /**
- * Loads the canary status of an entity, then re-reads it every
- * {@link REFRESH_INTERVAL_MS} while the document is visible. Nothing is polled
- * while the tab is hidden; becoming visible again refreshes at once.
+ * Reads a value, then re-reads it every `intervalMs` while the document is visible.
+ * Nothing is polled while the tab is hidden; becoming visible again reloads at once. A new
+ * `key` starts over; a failed refresh keeps the last value beside the error.
  */
-export function useCanaryStatus(
-  entityRef: CompoundEntityRef,
-  intervalMs: number = REFRESH_INTERVAL_MS,
-): CanaryStatusState {
-  const canaryApi = useApi(canaryApiRef);
-  const { kind, namespace, name } = entityRef;
-
+export function usePolledValue<T>(
+  read: () => Promise<T>,
+  key: string,
+  intervalMs: number,
+): PolledValue<T> {
   const [state, setState] = useState<
-    Omit<CanaryStatusState, 'refresh' | 'refreshing'>
+    Omit<PolledValue<T>, 'refresh' | 'refreshing'>
   >({ loading: true });
   const [refreshing, setRefreshing] = useState(false);
   const refreshRef = useRef<() => void>(() => {});
+  const readRef = useRef(read);
+  readRef.current = read;
 
   useEffect(() => {
     let disposed = false;
@@ -62,7 +55,7 @@ export function useCanaryStatus(
       const request = ++latestRequest;
       setRefreshing(true);
       try {
-        const value = await canaryApi.getStatus({ kind, namespace, name });
+        const value = await readRef.current();
         if (disposed || request !== latestRequest) return;
         setState({ loading: false, value, updatedAt: Date.now() });
       } catch (e) {
@@ -71,7 +64,6 @@ export function useCanaryStatus(
         setState(prev => ({ ...prev, loading: false, error }));
       }
       setRefreshing(false);
-      // Next refresh only while visible; becoming visible again reloads at once.
       clearTimer();
       if (isDocumentVisible()) {
         timer = setTimeout(load, intervalMs);
@@ -96,7 +88,7 @@ export function useCanaryStatus(
       clearTimer();
       document.removeEventListener('visibilitychange', onVisibilityChange);
     };
-  }, [canaryApi, kind, namespace, name, intervalMs]);
+  }, [key, intervalMs]);
 
   const refresh = useCallback(() => refreshRef.current(), []);
   return { ...state, refreshing, refresh };

@@ -1,0 +1,119 @@
+/** The database card's response schemas (plugins/canary-common/src/database/types.ts). */
+export const databaseSchemas = {
+  PostgresCluster: {
+    type: 'object',
+    required: [
+      'namespace',
+      'name',
+      'shared',
+      'phase',
+      'health',
+      'instances',
+      'archiving',
+      'databases',
+      'problems',
+    ],
+    additionalProperties: false,
+    properties: {
+      namespace: { type: 'string' },
+      name: { type: 'string' },
+      shared: { type: 'boolean' },
+      phase: { type: 'string' },
+      phaseReason: { type: 'string' },
+      health: {
+        type: 'string',
+        enum: ['healthy', 'progressing', 'degraded', 'failed'],
+      },
+      instances: {
+        type: 'object',
+        required: ['ready', 'desired'],
+        additionalProperties: false,
+        properties: {
+          ready: { type: 'integer' },
+          desired: { type: 'integer' },
+        },
+      },
+      primary: { type: 'string' },
+      image: { type: 'string' },
+      postgresVersion: { type: 'string' },
+      storageSize: { type: 'string' },
+      archiving: {
+        type: 'object',
+        required: ['state'],
+        additionalProperties: false,
+        properties: {
+          state: {
+            type: 'string',
+            enum: ['ok', 'failing', 'not-configured', 'unknown'],
+          },
+          message: { type: 'string' },
+        },
+      },
+      lastSuccessfulBackup: {
+        type: 'object',
+        required: ['completedAt', 'ageSeconds'],
+        additionalProperties: false,
+        properties: {
+          name: { type: 'string' },
+          completedAt: { type: 'string', format: 'date-time' },
+          ageSeconds: { type: 'integer' },
+        },
+      },
+      nextScheduledBackup: { type: 'string', format: 'date-time' },
+      certificateExpiry: {
+        type: 'object',
+        required: ['name', 'expiresAt', 'daysLeft'],
+        additionalProperties: false,
+        properties: {
+          name: { type: 'string' },
+          expiresAt: { type: 'string', format: 'date-time' },
+          daysLeft: { type: 'integer' },
+        },
+      },
+      databases: {
+        type: 'array',
+        items: {
+          type: 'object',
+          required: ['name'],
+          additionalProperties: false,
+          properties: {
+            name: { type: 'string' },
+            owner: { type: 'string' },
+            applied: { type: 'boolean' },
+            message: { type: 'string' },
+          },
+        },
+      },
+      problems: {
+        type: 'array',
+        items: { $ref: '#/components/schemas/Problem' },
+      },
+    },
+  },
+  ClusterDatabases: {
+    type: 'object',
+    required: ['cluster', 'databases'],
+    additionalProperties: false,
+    properties: {
+      cluster: { type: 'string' },
+      error: { $ref: '#/components/schemas/ClusterError' },
+      syncing: { type: 'boolean' },
+      databases: {
+        type: 'array',
+        items: { $ref: '#/components/schemas/PostgresCluster' },
+      },
+    },
+  },
+  DatabaseStatusResponse: {
+    type: 'object',
+    required: ['entityRef', 'clusters'],
+    additionalProperties: false,
+    properties: {
+      entityRef: { type: 'string' },
+      clusters: {
+        type: 'array',
+        items: { $ref: '#/components/schemas/ClusterDatabases' },
+      },
+    },
+  },
+} as const;

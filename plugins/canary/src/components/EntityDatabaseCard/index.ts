@@ -1,0 +1,1 @@
+export { EntityDatabaseCard } from './EntityDatabaseCard';
