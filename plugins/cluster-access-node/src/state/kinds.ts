@@ -1,6 +1,10 @@
 import { POD_TEMPLATE, prune, Shape } from './prune';
 
-/** The label a Backstage entity's objects carry (`backstage.io/kubernetes-id`). */
+/**
+ * The label a Backstage entity's objects carry (`backstage.io/kubernetes-id`).
+ *
+ * @public
+ */
 export const KUBERNETES_ID_LABEL = 'backstage.io/kubernetes-id';
 
 /**
@@ -32,12 +36,24 @@ export type ClusterStateKind = {
   prune(object: any): any;
 };
 
-/** The index of objects by their controlling owner: `<namespace>/<Kind>/<name>`. */
+/**
+ * The index of objects by their controlling owner: `<namespace>/<Kind>/<name>`.
+ *
+ * @public
+ */
 export const OWNER_INDEX = 'owner';
-/** The index of CloudNativePG objects by their Cluster: `<namespace>/<cluster name>`. */
+/**
+ * The index of CloudNativePG objects by their Cluster: `<namespace>/<cluster name>`.
+ *
+ * @public
+ */
 export const CNPG_CLUSTER_INDEX = 'cnpgCluster';
 
-/** The key {@link OWNER_INDEX} finds an object's dependents under. */
+/**
+ * The key {@link OWNER_INDEX} finds an object's dependents under.
+ *
+ * @public
+ */
 export const ownerKey = (
   namespace: string | undefined,
   kind: string,
