@@ -7,7 +7,7 @@
 # <key> is a hash of the tools module (go.mod + go.sum) that pins the binary, so a version change builds anew and
 # never reuses an older binary. Each binary comes from a tools module in packages/control-plane/tools/<module>
 # that requires the upstream module at its pinned version and repeats its go.mod's `replace` block. A tools
-# module whose go directive names a newer Go than the installed one (the Rollouts controller needs 1.26.10)
+# module whose go directive names a newer Go than the installed one
 # gets that toolchain from the Go module proxy (GOTOOLCHAIN=auto).
 #
 #   scripts/ensure-control-plane.sh            build what is missing, print the manifest (JSON: name → path)

@@ -121,7 +121,11 @@ describe('the Argo Rollouts controller on the control plane', () => {
       'new version paused at step 1',
       async () => {
         const r = await rolloutStatus();
-        return r?.status?.phase === 'Paused' && r.status.currentStepIndex === 1
+        // Settled: the controller has recorded its own pause (controllerPause), which is what it
+        // reads to tell "promoted" from "not paused yet" once the pause condition is cleared.
+        return r?.status?.phase === 'Paused' &&
+          r.status.currentStepIndex === 1 &&
+          r.status.controllerPause === true
           ? r
           : undefined;
       },
