@@ -56,3 +56,35 @@ export {
   CERTIFICATE_WARNING_DAYS,
 } from './database/computeDatabaseStatus';
 export type { PostgresClusterObjects } from './database/computeDatabaseStatus';
+export {
+  canaryRolloutPromotePermission,
+  canaryRolloutAbortPermission,
+  canaryEnvironmentPromotePermission,
+  canaryPermissions,
+} from './permissions';
+export {
+  ROLLOUT_ACTIONS,
+  rolloutActionState,
+  rolloutActionRefusal,
+  rolloutActionPatches,
+  planRolloutAction,
+} from './rolloutActions';
+export type {
+  RolloutAction,
+  RolloutActionTarget,
+  RolloutPatch,
+  RolloutActionPlan,
+  RolloutActionState,
+} from './rolloutActions';
+export {
+  HEALTH_WINDOW,
+  trackMatchers,
+  trackHealthQueries,
+} from './healthQueries';
+export type { TrackTarget, TrackHealthQueries } from './healthQueries';
+export type {
+  CanaryHealthResponse,
+  ClusterHealth,
+  ReleaseHealth,
+  TrackHealth,
+} from './healthTypes';
