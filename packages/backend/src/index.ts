@@ -45,10 +45,10 @@ backend.add(import('@backstage/plugin-catalog-backend-module-logs'));
 
 // permission plugin
 backend.add(import('@backstage/plugin-permission-backend'));
-// See https://backstage.io/docs/permissions/getting-started for how to create your own permission policy
-backend.add(
-  import('@backstage/plugin-permission-backend-module-allow-all-policy'),
-);
+// Runway's policy: everyone signed in reads; an entity's owners and the platform teams
+// (runway.permissions.platformTeams) act on its canaries. A platform team with its own policy
+// replaces this module (see plugins/permission-backend-module-policy/README.md).
+backend.add(import('@runway/plugin-permission-backend-module-policy'));
 
 // search plugin
 backend.add(import('@backstage/plugin-search-backend'));
