@@ -20,7 +20,7 @@ export const namespaceOf = (i: number) => `team-${i % NAMESPACES}`;
 const managedFields = (
   apiVersion: string,
   spec: unknown,
-): FakeObject['metadata']['managedFields'] => [
+): unknown[] => [
   {
     manager: 'argocd-controller',
     operation: 'Apply',

@@ -1,4 +1,3 @@
-import { loadYaml } from '@kubernetes/client-node';
 import {
   createServer,
   IncomingMessage,
@@ -9,7 +8,6 @@ import { AddressInfo } from 'node:net';
 import { Faults } from './faults';
 import { ListWatch } from './listWatch';
 import { ObjectStore } from './ObjectStore';
-import { authenticate, authorize, verbsOf } from './rbac';
 import {
   FakeStatusError,
   parseTarget,
@@ -21,29 +19,24 @@ import {
   writeResourceNotFound,
   writeStatus,
 } from './routing';
-import { create, serverSideApply, WriteOptions } from './serverSideApply';
 import {
-  AuthorizationCheck,
   FakeFailure,
   FakeFailureMatch,
   FakeObject,
   FakeObjectRef,
-  FakeRbacRule,
   RecordedRequest,
 } from './types';
 
-/** How a {@link FakeKubernetesApi} behaves. */
-export type FakeKubernetesApiOptions = WriteOptions & {
+/**
+ * How a {@link FakeKubernetesApi} behaves.
+ *
+ * @public
+ */
+export type FakeKubernetesApiOptions = {
   /** Bearer token every request must carry; none means no auth check. */
   token?: string;
   /** Answer every request with 403, like a cluster whose RBAC denies the backend. */
   forbidden?: boolean;
-  /**
-   * RBAC rules the caller is bound to: a request whose verb the rules do not grant is
-   * answered 403, like the API server (a server-side apply that creates also needs
-   * `create`). Unset: everything is allowed.
-   */
-  rules?: FakeRbacRule[];
   /** Changes kept for watches to replay (default 10,000); older resourceVersions get 410. */
   historyLimit?: number;
   /** Send a BOOKMARK this often to watches that allow them (default: only on `bookmark()`). */
@@ -60,20 +53,19 @@ const asObject = (ref: FakeObject | FakeObjectRef): FakeObject =>
       };
 
 /**
- * An HTTP-level fake of the Kubernetes API for tests and benchmarks. It serves list (in
- * pages), get and watch (history replay, bookmarks, 410 once compacted) of any resource it
- * holds or `serve()`s; server-side apply and create; bearer-token auth, RBAC rules and a
- * forbidden mode; and faults on demand (failures, slowness, dropped watches). Tests read
- * back the requests it served and the RBAC checks they needed.
+ * An HTTP-level fake of the Kubernetes API for tests and benchmarks of readers. It serves
+ * list (in pages), get and watch (history replay, bookmarks, 410 once compacted) of any
+ * resource it holds or `serve()`s; a bearer token and a forbidden mode; and faults on demand
+ * (failures, slowness, dropped watches). Tests read back the requests it served.
  *
- * Semantics worth trusting are also tested against a real API server
- * (`@runway/control-plane`); this fake is for faults and scale.
+ * It serves no writes (405): writes, RBAC and every semantic worth trusting are tested
+ * against a real API server (`@runway/control-plane`); this fake is for faults and scale.
+ *
+ * @public
  */
 export class FakeKubernetesApi {
   /** Every request served, in order. */
   readonly requests: RecordedRequest[] = [];
-  /** The RBAC checks the served requests needed, in order (whether or not rules are set). */
-  readonly authorizationChecks: AuthorizationCheck[] = [];
   private readonly store: ObjectStore;
   private readonly listWatch: ListWatch;
   private readonly faults = new Faults();
@@ -86,7 +78,7 @@ export class FakeKubernetesApi {
 
   /** Starts listening on a free loopback port; returns the API server URL. */
   async start(): Promise<string> {
-    this.server = createServer((req, res) => this.handle(req, res));
+    this.server = createServer((req, res) => this.serveRequest(req, res));
     await new Promise<void>(resolve =>
       this.server!.listen(0, '127.0.0.1', resolve),
     );
@@ -227,33 +219,11 @@ export class FakeKubernetesApi {
     return this.requests.splice(0, this.requests.length);
   }
 
-  /** RBAC checks made since the last call (or the start). */
-  takeAuthorizationChecks(): AuthorizationCheck[] {
-    return this.authorizationChecks.splice(0, this.authorizationChecks.length);
-  }
-
   get openWatches(): number {
     return this.listWatch.openWatches;
   }
 
-  private handle(req: IncomingMessage, res: ServerResponse) {
-    const method = req.method ?? 'GET';
-    if (!['PATCH', 'POST', 'PUT'].includes(method)) {
-      this.serveRequest(req, res, undefined);
-      return;
-    }
-    const chunks: Buffer[] = [];
-    req.on('data', chunk => chunks.push(chunk));
-    req.on('end', () =>
-      this.serveRequest(req, res, Buffer.concat(chunks).toString('utf8')),
-    );
-  }
-
-  private serveRequest(
-    req: IncomingMessage,
-    res: ServerResponse,
-    rawBody: string | undefined,
-  ) {
+  private serveRequest(req: IncomingMessage, res: ServerResponse) {
     const method = req.method ?? 'GET';
     const url = new URL(req.url ?? '/', 'http://fake');
     const recorded: RecordedRequest = {
@@ -261,12 +231,6 @@ export class FakeKubernetesApi {
       path: url.pathname,
       query: url.search,
     };
-    let body: unknown;
-    if (rawBody !== undefined) {
-      recorded.contentType = req.headers['content-type'];
-      body = parseBody(rawBody);
-      recorded.body = body;
-    }
     this.requests.push(recorded);
     const answer = (run: () => void) => {
       try {
@@ -296,14 +260,13 @@ export class FakeKubernetesApi {
         return;
       }
       const delay = this.faults.takeDelay(request);
-      const serve = () =>
-        answer(() => this.dispatch(req, res, url, body, target));
+      const serve = () => answer(() => this.dispatch(req, res, url, target));
       if (delay > 0) setTimeout(serve, delay);
       else serve();
     });
   }
 
-  /** Authentication and authorization; the target, or undefined for an unknown path. */
+  /** Authentication and the method; the target, or undefined for an unknown path. */
   private admit(req: IncomingMessage, url: URL): RequestTarget | undefined {
     const method = req.method ?? 'GET';
     if (this.options.forbidden) {
@@ -313,24 +276,21 @@ export class FakeKubernetesApi {
         `forbidden: User "backstage" cannot access ${url.pathname}`,
       );
     }
-    authenticate(this.options.token, req.headers.authorization);
+    if (
+      this.options.token &&
+      req.headers.authorization !== `Bearer ${this.options.token}`
+    ) {
+      throw new FakeStatusError(401, 'Unauthorized', 'Unauthorized');
+    }
     const target = parseTarget(url);
     if (!target) return undefined;
-    const verbs = verbsOf(
-      method,
-      target,
-      () =>
-        !!target.name &&
-        !!this.store.get(target.resource, target.namespace, target.name),
-    );
-    if (!verbs) {
+    if (method !== 'GET') {
       throw new FakeStatusError(
         405,
         'MethodNotAllowed',
-        `the server does not allow this method on the requested resource (${method} ${url.pathname})`,
+        `FakeKubernetesApi serves reads only: test writes against @runway/control-plane (${method} ${url.pathname})`,
       );
     }
-    authorize(this.options.rules, verbs, target, this.authorizationChecks);
     return target;
   }
 
@@ -338,15 +298,13 @@ export class FakeKubernetesApi {
     req: IncomingMessage,
     res: ServerResponse,
     url: URL,
-    body: unknown,
     target: RequestTarget,
   ) {
-    const method = req.method ?? 'GET';
     if (!this.store.isServed(target.resource)) {
       writeResourceNotFound(res, target.plural);
       return;
     }
-    if (method === 'GET' && target.name) {
+    if (target.name) {
       const obj = this.store.get(
         target.resource,
         target.namespace,
@@ -359,36 +317,7 @@ export class FakeKubernetesApi {
       }
       return;
     }
-    if (method === 'GET') {
-      if (target.watch) this.listWatch.watch(req, res, url, target);
-      else this.listWatch.list(res, url, target);
-      return;
-    }
-    const contentType = (req.headers['content-type'] ?? '').split(';')[0];
-    const { code, object } =
-      method === 'PATCH'
-        ? serverSideApply(
-            this.store,
-            contentType,
-            url,
-            body,
-            { ...target, name: target.name! },
-            this.options,
-          )
-        : create(this.store, url, body, target, this.options);
-    writeJson(res, code, object);
-  }
-}
-
-function parseBody(text: string): unknown {
-  if (!text) return undefined;
-  try {
-    return JSON.parse(text);
-  } catch {
-    try {
-      return loadYaml(text);
-    } catch {
-      return text;
-    }
+    if (target.watch) this.listWatch.watch(req, res, url, target);
+    else this.listWatch.list(res, url, target);
   }
 }

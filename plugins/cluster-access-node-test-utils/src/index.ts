@@ -7,16 +7,11 @@
  */
 export { FakeKubernetesApi } from './FakeKubernetesApi';
 export type { FakeKubernetesApiOptions } from './FakeKubernetesApi';
-export { parseFieldSelector } from './selectors';
-export { pluralOf } from './routing';
 export { kubernetesClustersConfig } from './config';
 export type {
-  AuthorizationCheck,
   FakeFailure,
   FakeFailureMatch,
   FakeObject,
   FakeObjectRef,
-  FakeRbacRule,
-  ManagedFieldsEntry,
   RecordedRequest,
 } from './types';
