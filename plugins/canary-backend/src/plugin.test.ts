@@ -121,7 +121,9 @@ describe('canary backend', () => {
         catalogServiceMock.mock({ getEntityByRef }).factory,
         mockServices.rootConfig.factory({
           data: {
-            runway: { clusterState: { coldStartTimeoutSeconds: 0.5 } },
+            // Long enough for a loaded machine's first lists; the syncing test's
+            // delayed list outlasts it and ends within the next test's wait.
+            runway: { clusterState: { coldStartTimeoutSeconds: 3 } },
             ...kubernetesClustersConfig([
               {
                 name: 'staging',
@@ -316,7 +318,7 @@ describe('canary backend', () => {
     it('says the cluster is still syncing while the first list of its kinds is slow', async () => {
       staging.delay(
         { path: '/apis/postgresql.cnpg.io/v1/clusters', watch: false },
-        1500,
+        4500,
       );
       const res = await get(DATABASES_PATH);
       expect(res.status).toBe(200);
