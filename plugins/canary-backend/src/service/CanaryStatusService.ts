@@ -1,4 +1,4 @@
-import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
+import { Entity } from '@backstage/catalog-model';
 import {
   CanaryStatusResponse,
   ClusterCanaries,
@@ -8,8 +8,8 @@ import {
   ClusterAccess,
   ClusterStateKindId,
   ClusterStateService,
-  entityObjectSelector,
 } from '@runway/plugin-cluster-access-node';
+import { entityClusters } from './entityClusters';
 
 /** The kinds the canary status is computed from. */
 export const CANARY_KINDS = [
@@ -19,23 +19,6 @@ export const CANARY_KINDS = [
   'rollouts',
 ] as const satisfies readonly ClusterStateKindId[];
 
-/** An error as a cluster entry shows it. */
-export function clusterErrorOf(error: unknown): {
-  message: string;
-  statusCode?: number;
-} {
-  const { name, message, statusCode } = error as {
-    name?: string;
-    message?: string;
-    statusCode?: number;
-  };
-  const code = name === 'InputError' ? 400 : statusCode;
-  return {
-    message: message ?? String(error),
-    ...(typeof code === 'number' && { statusCode: code }),
-  };
-}
-
 /**
  * Canary status of an entity in every configured cluster, read from the cluster-state
  * layer: once its informers are synced a view makes no Kubernetes API call. One cluster's
@@ -43,45 +26,33 @@ export function clusterErrorOf(error: unknown): {
  */
 export class CanaryStatusService {
   constructor(
-    private readonly clusterAccess: ClusterAccess,
-    private readonly clusterState: ClusterStateService,
+    readonly clusterAccess: ClusterAccess,
+    readonly clusterState: ClusterStateService,
   ) {}
 
-  async getStatus(entity: Entity): Promise<CanaryStatusResponse> {
-    const entityRef = stringifyEntityRef(entity);
-    const selector = entityObjectSelector(entity);
-    if (!selector) return { entityRef, clusters: [] };
-
-    const clusters = await Promise.all(
-      this.clusterAccess
-        .listClusters()
-        .map(async ({ name: cluster }): Promise<ClusterCanaries> => {
-          try {
-            const snapshot = await this.clusterState.snapshot(
-              cluster,
-              CANARY_KINDS,
-            );
-            if (snapshot.problem) {
-              return { cluster, error: snapshot.problem, releases: [] };
-            }
-            // Read synchronously: one consistent state of every kind.
-            const [virtualServices, destinationRules, deployments, rollouts] =
-              CANARY_KINDS.map(kind => snapshot.select(kind, selector));
-            return {
-              cluster,
-              releases: computeCanaryReleases({
-                virtualServices,
-                destinationRules,
-                deployments,
-                rollouts,
-              }),
-            };
-          } catch (error) {
-            // e.g. an invalid backstage.io/kubernetes-label-selector (400)
-            return { cluster, error: clusterErrorOf(error), releases: [] };
-          }
-        }),
+  getStatus(entity: Entity): Promise<CanaryStatusResponse> {
+    return entityClusters(
+      this,
+      entity,
+      CANARY_KINDS,
+      (cluster, snapshot, selector): ClusterCanaries => {
+        if (snapshot.problem) {
+          return { cluster, error: snapshot.problem, releases: [] };
+        }
+        // Read synchronously: one consistent state of every kind.
+        const [virtualServices, destinationRules, deployments, rollouts] =
+          CANARY_KINDS.map(kind => snapshot.select(kind, selector));
+        return {
+          cluster,
+          releases: computeCanaryReleases({
+            virtualServices,
+            destinationRules,
+            deployments,
+            rollouts,
+          }),
+        };
+      },
+      (cluster, error) => ({ cluster, error, releases: [] }),
     );
-    return { entityRef, clusters };
   }
 }

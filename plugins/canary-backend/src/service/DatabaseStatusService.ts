@@ -1,4 +1,4 @@
-import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
+import { Entity } from '@backstage/catalog-model';
 import {
   ClusterDatabases,
   computePostgresCluster,
@@ -10,10 +10,9 @@ import {
   ClusterStateKindId,
   ClusterStateService,
   CNPG_CLUSTER_INDEX,
-  entityObjectSelector,
   ObjectSelector,
 } from '@runway/plugin-cluster-access-node';
-import { clusterErrorOf } from './CanaryStatusService';
+import { clusterErrorOf, entityClusters } from './entityClusters';
 
 /** The kinds the database card is computed from. */
 export const DATABASE_KINDS = [
@@ -78,42 +77,29 @@ function databasesIn(
  */
 export class DatabaseStatusService {
   constructor(
-    private readonly clusterAccess: ClusterAccess,
-    private readonly clusterState: ClusterStateService,
+    readonly clusterAccess: ClusterAccess,
+    readonly clusterState: ClusterStateService,
   ) {}
 
-  async getStatus(
-    entity: Entity,
-    now = new Date(),
-  ): Promise<DatabaseStatusResponse> {
-    const entityRef = stringifyEntityRef(entity);
-    const selector = entityObjectSelector(entity);
-    if (!selector) return { entityRef, clusters: [] };
-    const clusters = await Promise.all(
-      this.clusterAccess
-        .listClusters()
-        .map(async ({ name: cluster }): Promise<ClusterDatabases> => {
-          try {
-            const snapshot = await this.clusterState.snapshot(
-              cluster,
-              DATABASE_KINDS,
-            );
-            if (snapshot.error) {
-              return {
-                cluster,
-                error: clusterErrorOf(snapshot.error),
-                databases: [],
-              };
-            }
-            if (snapshot.syncing.length) {
-              return { cluster, syncing: true, databases: [] };
-            }
-            return { cluster, databases: databasesIn(snapshot, selector, now) };
-          } catch (error) {
-            return { cluster, error: clusterErrorOf(error), databases: [] };
-          }
-        }),
+  getStatus(entity: Entity, now = new Date()): Promise<DatabaseStatusResponse> {
+    return entityClusters(
+      this,
+      entity,
+      DATABASE_KINDS,
+      (cluster, snapshot, selector): ClusterDatabases => {
+        if (snapshot.error) {
+          return {
+            cluster,
+            error: clusterErrorOf(snapshot.error),
+            databases: [],
+          };
+        }
+        if (snapshot.syncing.length) {
+          return { cluster, syncing: true, databases: [] };
+        }
+        return { cluster, databases: databasesIn(snapshot, selector, now) };
+      },
+      (cluster, error) => ({ cluster, error, databases: [] }),
     );
-    return { entityRef, clusters };
   }
 }
