@@ -213,35 +213,74 @@ async function main() {
   const canary = new CanaryStatusService(clusterAccess, state);
   const databases = new DatabaseStatusService(clusterAccess, state);
   await requests();
+  // Garbage collection pauses, on the same clock as the views: what a view's tail is made of.
+  const gcPauses: { start: number; end: number }[] = [];
+  const gcObserver = new PerformanceObserver(list => {
+    for (const e of list.getEntries()) {
+      gcPauses.push({ start: e.startTime, end: e.startTime + e.duration });
+    }
+  });
+  gcObserver.observe({ entryTypes: ['gc'] });
+  type Timing = { wall: number; cpu: number; start: number; end: number };
   /** Wall-clock and CPU time of each of n views of random entities (after a warm-up). */
   const timed = async (n: number, view: (i: number) => Promise<unknown>) => {
     for (let k = 0; k < Math.min(500, n); k++) await view(random(services));
-    const wall: number[] = [];
-    const cpu: number[] = [];
+    const timings: Timing[] = [];
     for (let k = 0; k < n; k++) {
       const i = random(services);
       const c0 = process.cpuUsage();
-      const t0 = performance.now();
+      const start = performance.now();
       await view(i);
-      wall.push(performance.now() - t0);
+      const end = performance.now();
       const c = process.cpuUsage(c0);
-      cpu.push((c.user + c.system) / 1000);
+      timings.push({
+        wall: end - start,
+        cpu: (c.user + c.system) / 1000,
+        start,
+        end,
+      });
     }
-    return { wall, cpu };
+    await new Promise(r => setTimeout(r, 100)); // GC entries arrive asynchronously
+    return timings;
   };
-  const describe = ({ wall, cpu }: { wall: number[]; cpu: number[] }) =>
-    `wall p50 ${ms(percentile(wall, 50))}  p99 ${ms(
+  const describe = (timings: Timing[]) => {
+    const wall = timings.map(t => t.wall);
+    const cpu = timings.map(t => t.cpu);
+    return `wall p50 ${ms(percentile(wall, 50))}  p99 ${ms(
       percentile(wall, 99),
     )}  |  CPU p50 ${ms(percentile(cpu, 50))}  p99 ${ms(percentile(cpu, 99))}`;
-  // Garbage collection while the canary views run: what their tail is made of.
-  const gcPauses: number[] = [];
-  const gcObserver = new PerformanceObserver(list => {
-    for (const e of list.getEntries()) gcPauses.push(e.duration);
-  });
-  gcObserver.observe({ entryTypes: ['gc'] });
+  };
+  /**
+   * The views slower than `threshold`, by cause: a garbage collection pause during the
+   * view, the thread off the CPU (wall time exceeding CPU time by over half the
+   * threshold: another process had the core), or the view's own work.
+   */
+  const tail = (timings: Timing[], threshold: number) => {
+    const slow = timings.filter(t => t.wall >= threshold);
+    const during = (t: Timing) =>
+      gcPauses.filter(g => g.start < t.end && g.end > t.start);
+    const gc = slow.filter(t => during(t).length > 0);
+    const descheduled = slow.filter(
+      t => !during(t).length && t.wall - t.cpu > threshold / 2,
+    );
+    const own = slow.length - gc.length - descheduled.length;
+    const clean = timings.filter(t => !during(t).length).map(t => t.wall);
+    const pauses = timings.flatMap(during);
+    return `views ≥ ${ms(threshold)}: ${slow.length} (${
+      gc.length
+    } with a GC pause, ${
+      descheduled.length
+    } off the CPU, ${own} by their own work); ${
+      new Set(pauses).size
+    } GC pauses (${pauses
+      .reduce((a, g) => a + g.end - g.start, 0)
+      .toFixed(0)} ms, longest ${ms(
+      Math.max(0, ...pauses.map(g => g.end - g.start)),
+    )}); p99 of the ${clean.length} views without a GC pause ${ms(
+      percentile(clean, 99),
+    )}`;
+  };
   const canaryViews = await timed(views, i => canary.getStatus(entity(i)));
-  await new Promise(r => setTimeout(r, 100)); // entries arrive asynchronously
-  gcObserver.disconnect();
   const databaseViews = await timed(views, i => databases.getStatus(entity(i)));
   const afterViews = await requests();
   const calls = afterViews.reduce((n, c) => n + c.lists + c.watches, 0);
@@ -249,12 +288,9 @@ async function main() {
     `\nwarm views in-process, ${views} random entities × ${clusterCount} clusters each:`,
   );
   console.log(`  canary status:  ${describe(canaryViews)}`);
-  console.log(
-    `    garbage collection meanwhile: ${gcPauses.length} pauses, ${gcPauses
-      .reduce((a, b) => a + b, 0)
-      .toFixed(0)} ms in all, longest ${ms(Math.max(0, ...gcPauses))}`,
-  );
+  console.log(`    ${tail(canaryViews, 2)}`);
   console.log(`  database card:  ${describe(databaseViews)}`);
+  console.log(`    ${tail(databaseViews, 2)}`);
   console.log(`  Kubernetes API calls during ${2 * views} views: ${calls}`);
 
   // 3. End to end: GET /api/canary/entities/... through the backend, with the catalog lookup.
@@ -310,6 +346,7 @@ async function main() {
       http,
     )}; Kubernetes API calls: ${httpCalls}`,
   );
+  console.log(`    ${tail(http, 25)}`);
 
   // 4. Churn: 1 % of the objects per minute rewritten (VirtualService weights), while views
   //    run; every view must show each release whole.
@@ -366,6 +403,7 @@ async function main() {
   for (const v of violations.slice(0, 3)) console.log(`  ${v}`);
   console.log(`process heap at the end: ${(heap() / MiB).toFixed(0)} MiB`);
 
+  gcObserver.disconnect();
   await backend.stop();
   await state.close();
   const exited = new Promise(r => child.once('exit', r));
