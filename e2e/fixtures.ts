@@ -144,14 +144,18 @@ async function applyWithStatus(
     const { namespace, name } = object.metadata;
     const plural = `${object.kind.toLowerCase()}s`;
     const path = `/apis/${object.apiVersion}/namespaces/${namespace}/${plural}/${name}/status`;
-    const { status } = await plane.request(
+    const { status, body } = await plane.request(
       'PATCH',
       path,
       { status: object.status },
       { contentType: 'application/merge-patch+json' },
     );
     if (status !== 200) {
-      throw new Error(`PATCH ${path} answered ${status}`);
+      throw new Error(
+        `PATCH ${path} answered ${status}: ${
+          body?.message ?? JSON.stringify(body)
+        }`,
+      );
     }
   }
 }

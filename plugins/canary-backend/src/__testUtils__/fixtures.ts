@@ -152,6 +152,8 @@ export function postgresDatabase(options: {
             status: 'True',
             reason: 'ContinuousArchivingSuccess',
             message: 'Continuous archiving is working',
+            // Required by the CRD's schema (metav1.Condition), in whole seconds.
+            lastTransitionTime: at(24).replace(/\.\d+Z$/, 'Z'),
           },
         ],
       },
