@@ -2,8 +2,8 @@ import { useId } from 'react';
 import Grid from '@material-ui/core/Grid';
 import Typography from '@material-ui/core/Typography';
 import { makeStyles } from '@material-ui/core/styles';
-import { WarningPanel } from '@backstage/core-components';
 import type { ClusterCanaries } from '@runway/plugin-canary-common';
+import { ClusterErrorPanel } from '../common/status';
 import { ReleaseCard } from './ReleaseCard';
 
 const useStyles = makeStyles(theme => ({
@@ -25,15 +25,10 @@ export function ClusterSection(props: { cluster: ClusterCanaries }) {
 
   let body: JSX.Element;
   if (cluster.error) {
-    const status =
-      cluster.error.statusCode !== undefined
-        ? ` (status ${cluster.error.statusCode})`
-        : '';
     body = (
-      <WarningPanel
-        severity="error"
-        title={`Could not read cluster ${cluster.cluster}`}
-        message={`${cluster.error.message}${status}`}
+      <ClusterErrorPanel
+        cluster={cluster.cluster}
+        error={cluster.error}
         defaultExpanded
       />
     );

@@ -12,7 +12,7 @@ import {
 } from '@backstage/core-components';
 import { useEntity } from '@backstage/plugin-catalog-react';
 import type { ClusterDatabases } from '@runway/plugin-canary-common';
-import { isNotFound, UpdatedAgo } from '../common/status';
+import { ClusterErrorPanel, isNotFound, UpdatedAgo } from '../common/status';
 import { useNow } from '../common/usePolledValue';
 import { DatabaseDetails } from './DatabaseDetails';
 import { useDatabaseStatus } from './useDatabaseStatus';
@@ -31,16 +31,8 @@ function ClusterDatabasesSection(props: {
   const headingId = `database-cluster-${useId().replace(/:/g, '')}`;
   let body: JSX.Element;
   if (cluster.error) {
-    const status =
-      cluster.error.statusCode !== undefined
-        ? ` (status ${cluster.error.statusCode})`
-        : '';
     body = (
-      <WarningPanel
-        severity="error"
-        title={`Could not read cluster ${cluster.cluster}`}
-        message={`${cluster.error.message}${status}`}
-      />
+      <ClusterErrorPanel cluster={cluster.cluster} error={cluster.error} />
     );
   } else if (cluster.syncing) {
     body = (

@@ -1,4 +1,5 @@
 import Typography from '@material-ui/core/Typography';
+import { WarningPanel } from '@backstage/core-components';
 import { ResponseError } from '@backstage/errors';
 import { useNow } from './usePolledValue';
 
@@ -21,5 +22,24 @@ export function UpdatedAgo(props: { updatedAt: number }) {
         {`${seconds} s ago`}
       </time>
     </Typography>
+  );
+}
+
+/** A cluster that could not be read: its message and status, as both views show it. */
+export function ClusterErrorPanel(props: {
+  cluster: string;
+  error: { message: string; statusCode?: number };
+  defaultExpanded?: boolean;
+}) {
+  const { cluster, error, defaultExpanded } = props;
+  const status =
+    error.statusCode !== undefined ? ` (status ${error.statusCode})` : '';
+  return (
+    <WarningPanel
+      severity="error"
+      title={`Could not read cluster ${cluster}`}
+      message={`${error.message}${status}`}
+      defaultExpanded={defaultExpanded}
+    />
   );
 }
