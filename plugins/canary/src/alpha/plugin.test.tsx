@@ -94,7 +94,7 @@ describe('canary frontend plugin (alpha)', () => {
       namespace: 'default',
       name: 'orders-api',
     });
-  });
+  }, 20_000); // the first render loads the app; slow on a loaded machine
 
   it('is the "Database" overview card, full width, offered to annotated entities', () => {
     expect(
@@ -126,5 +126,5 @@ describe('canary frontend plugin (alpha)', () => {
     expect(
       await screen.findByRole('heading', { name: 'orders/orders-api-db' }),
     ).toBeInTheDocument();
-  });
+  }, 20_000); // the first render loads the app; slow on a loaded machine
 });
