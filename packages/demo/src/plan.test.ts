@@ -1,0 +1,215 @@
+import {
+  DEMO_SERVICES,
+  DemoObject,
+  databaseObjects,
+  demoValues,
+  healthyClusterStatus,
+  holdAfterFirstWeight,
+  prepareRendered,
+  withPrometheusAddress,
+} from './plan';
+
+const orders = DEMO_SERVICES.find(s => s.name === 'orders-api')!;
+
+const rollout = (steps: unknown[]): DemoObject => ({
+  apiVersion: 'argoproj.io/v1alpha1',
+  kind: 'Rollout',
+  metadata: { name: 'orders-api' },
+  spec: { strategy: { canary: { steps } } },
+});
+const stepsOf = (o: DemoObject) => (o as any).spec.strategy.canary.steps;
+
+describe('demoValues', () => {
+  const subsetChart = { canary: { weights: { stable: 100, canary: 0 } } };
+  const rolloutChart = { canary: { enabled: true, steps: [] } };
+
+  it.each([
+    [
+      'stable, any chart',
+      subsetChart,
+      'stable',
+      { image: { repository: orders.imageRepository, tag: '1.4.0' } },
+    ],
+    [
+      'canary of a chart with Argo Rollouts: only the new tag',
+      rolloutChart,
+      'canary',
+      { image: { repository: orders.imageRepository, tag: '1.5.0' } },
+    ],
+    [
+      'canary of a chart with a Deployment pair: its tag and the weights',
+      subsetChart,
+      'canary',
+      {
+        image: { repository: orders.imageRepository, tag: '1.4.0' },
+        canary: {
+          image: { tag: '1.5.0' },
+          weights: { stable: 80, canary: 20 },
+        },
+      },
+    ],
+  ] as const)('%s', (_, chart, stage, expected) => {
+    expect(demoValues(orders, chart, stage)).toEqual(expected);
+  });
+});
+
+describe('holdAfterFirstWeight', () => {
+  it.each([
+    [
+      'inserts an indefinite pause after the first weight',
+      [{ setWeight: 20 }, { pause: { duration: '30s' } }, { setWeight: 50 }],
+      [
+        { setWeight: 20 },
+        { pause: {} },
+        { pause: { duration: '30s' } },
+        { setWeight: 50 },
+      ],
+    ],
+    [
+      'after a header route step, still after the first weight',
+      [{ setHeaderRoute: { name: 'canary-header' } }, { setWeight: 10 }],
+      [
+        { setHeaderRoute: { name: 'canary-header' } },
+        { setWeight: 10 },
+        { pause: {} },
+      ],
+    ],
+    [
+      'keeps steps that already wait for a person',
+      [{ setWeight: 10 }, { pause: {} }, { setWeight: 50 }],
+      [{ setWeight: 10 }, { pause: {} }, { setWeight: 50 }],
+    ],
+    ['keeps steps without weights', [{ pause: {} }], [{ pause: {} }]],
+  ])('%s', (_, steps, expected) => {
+    const original = rollout(steps);
+    expect(stepsOf(holdAfterFirstWeight(original))).toEqual(expected);
+    expect(stepsOf(original)).toEqual(steps); // not mutated
+  });
+});
+
+describe('withPrometheusAddress', () => {
+  it('points every Prometheus metric of an AnalysisTemplate at the address, and nothing else', () => {
+    const template: DemoObject = {
+      apiVersion: 'argoproj.io/v1alpha1',
+      kind: 'AnalysisTemplate',
+      metadata: { name: 'success-rate' },
+      spec: {
+        metrics: [
+          {
+            name: 'success-rate',
+            provider: {
+              prometheus: {
+                address:
+                  'http://kube-prometheus-stack-prometheus.monitoring:9090',
+                query: 'q',
+              },
+            },
+          },
+          { name: 'web', provider: { web: { url: 'http://x' } } },
+        ],
+      },
+    };
+    const pointed = withPrometheusAddress(template, 'http://127.0.0.1:19090');
+    expect((pointed as any).spec.metrics).toEqual([
+      {
+        name: 'success-rate',
+        provider: {
+          prometheus: { address: 'http://127.0.0.1:19090', query: 'q' },
+        },
+      },
+      { name: 'web', provider: { web: { url: 'http://x' } } },
+    ]);
+    const service: DemoObject = {
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name: 'orders-api' },
+    };
+    expect(withPrometheusAddress(service, 'http://x')).toBe(service);
+  });
+});
+
+describe('prepareRendered', () => {
+  const rendered: DemoObject[] = [
+    { apiVersion: 'v1', kind: 'Service', metadata: { name: 'orders-api' } },
+    {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'dashboard', namespace: 'monitoring' },
+    },
+    rollout([{ setWeight: 20 }, { pause: { duration: '1m' } }]),
+  ];
+
+  it('puts objects without a namespace into the service namespace and holds the canary where asked', () => {
+    const prepared = prepareRendered(rendered, {
+      namespace: 'orders-api',
+      prometheusUrl: 'http://127.0.0.1:19090',
+      holdCanary: true,
+    });
+    expect(prepared.map(o => `${o.kind} ${o.metadata.namespace}`)).toEqual([
+      'Service orders-api',
+      'ConfigMap monitoring',
+      'Rollout orders-api',
+    ]);
+    expect(stepsOf(prepared[2])).toEqual([
+      { setWeight: 20 },
+      { pause: {} },
+      { pause: { duration: '1m' } },
+    ]);
+  });
+
+  it('leaves the steps of every other Rollout as the chart renders them', () => {
+    const prepared = prepareRendered(rendered, {
+      namespace: 'orders-api',
+      prometheusUrl: 'http://127.0.0.1:19090',
+      holdCanary: false,
+    });
+    expect(stepsOf(prepared[2])).toEqual([
+      { setWeight: 20 },
+      { pause: { duration: '1m' } },
+    ]);
+  });
+});
+
+describe('databaseObjects and healthyClusterStatus', () => {
+  it('a Cluster per environment sized as the templates default it, with Runway labels, and its nightly backup', () => {
+    const [cluster, backup] = databaseObjects(orders, 'production');
+    expect(cluster).toEqual({
+      apiVersion: 'postgresql.cnpg.io/v1',
+      kind: 'Cluster',
+      metadata: {
+        name: 'orders-api-db',
+        namespace: 'orders-api',
+        labels: expect.objectContaining({
+          'backstage.io/kubernetes-id': 'orders-api',
+          'app.kubernetes.io/managed-by': 'runway',
+        }),
+      },
+      spec: { instances: 3, storage: { size: '20Gi' } },
+    });
+    expect(backup.kind).toBe('ScheduledBackup');
+    expect((backup as any).spec.cluster).toEqual({ name: 'orders-api-db' });
+    expect((databaseObjects(orders, 'staging')[0] as any).spec.instances).toBe(
+      1,
+    );
+  });
+
+  it('reports every instance ready, the primary, and certificates valid for 90 days', () => {
+    const now = new Date('2026-11-28T10:00:00.000Z');
+    const status = healthyClusterStatus(
+      { metadata: { name: 'orders-api-db' }, spec: { instances: 3 } },
+      now,
+    );
+    expect(status).toMatchObject({
+      phase: 'Cluster in healthy state',
+      instances: 3,
+      readyInstances: 3,
+      currentPrimary: 'orders-api-db-1',
+      certificates: {
+        expirations: {
+          'orders-api-db-ca': '2027-02-26 10:00:00 +0000 UTC',
+          'orders-api-db-server': '2027-02-26 10:00:00 +0000 UTC',
+        },
+      },
+    });
+  });
+});

@@ -1,0 +1,307 @@
+/*
+ * What the demo puts into its clusters, as pure functions of the rendered charts: which
+ * services, which versions, the values each environment is rendered with, the few changes the
+ * demo makes to a rendered object (and why), the database objects and the backend's RBAC.
+ */
+
+/** A Kubernetes object as rendered or built here. */
+export type DemoObject = {
+  apiVersion: string;
+  kind: string;
+  metadata: {
+    name: string;
+    namespace?: string;
+    labels?: Record<string, string>;
+    annotations?: Record<string, string>;
+    [key: string]: unknown;
+  };
+  [key: string]: unknown;
+};
+
+export type DemoEnvironment = 'staging' | 'production';
+export const DEMO_ENVIRONMENTS: DemoEnvironment[] = ['staging', 'production'];
+
+/** A service of the example system (catalog/example-system.yaml) and the committed render it runs. */
+export type DemoService = {
+  /** The entity name, the Helm release and the `backstage.io/kubernetes-id`. */
+  name: string;
+  /** The namespace (the entity's `backstage.io/kubernetes-namespace`). */
+  namespace: string;
+  /** The chart, relative to the repository root. */
+  chart: string;
+  /** The image repository (the committed values name the template's example service). */
+  imageRepository: string;
+  /** A CloudNativePG cluster `<name>-db`, as `cnpg:database:create` makes it. */
+  database: boolean;
+};
+
+export const DEMO_SERVICES: DemoService[] = [
+  {
+    name: 'orders-api',
+    namespace: 'orders-api',
+    chart: 'examples/go-service/chart',
+    imageRepository: '123456789012.dkr.ecr.eu-west-1.amazonaws.com/orders-api',
+    database: true,
+  },
+  {
+    name: 'storefront',
+    namespace: 'storefront',
+    chart: 'examples/ts-service/chart',
+    imageRepository: '123456789012.dkr.ecr.eu-west-1.amazonaws.com/storefront',
+    database: false,
+  },
+];
+
+/** The release running everywhere, and the one under test. */
+export const STABLE_VERSION = '1.4.0';
+export const CANARY_VERSION = '1.5.0';
+
+/** The one canary in progress: this service, in this environment. */
+export const DEMO_CANARY = { service: 'orders-api', environment: 'staging' };
+
+/**
+ * The weights of a chart whose canary is a pair of Deployments behind Istio subsets (the chart
+ * before Argo Rollouts): the demo sets them itself, as a person would in values-<env>.yaml.
+ */
+export const SUBSET_CANARY_WEIGHTS = { stable: 80, canary: 20 };
+
+/** Whether a chart's canary is the Deployment pair with weights in its values (no Rollout). */
+export function hasSubsetCanary(chartValues: any): boolean {
+  return chartValues?.canary?.weights !== undefined;
+}
+
+/**
+ * The values the demo renders a service with, on top of values.yaml and values-<env>.yaml:
+ * the image, and for the canary in progress either the new tag (Argo Rollouts starts the canary
+ * from the changed pod template) or, for a chart without Rollouts, the canary track's tag and
+ * weights.
+ */
+export function demoValues(
+  service: DemoService,
+  chartValues: any,
+  stage: 'stable' | 'canary',
+): Record<string, unknown> {
+  const image = { repository: service.imageRepository };
+  if (stage === 'stable') return { image: { ...image, tag: STABLE_VERSION } };
+  if (hasSubsetCanary(chartValues)) {
+    return {
+      image: { ...image, tag: STABLE_VERSION },
+      canary: {
+        image: { tag: CANARY_VERSION },
+        weights: SUBSET_CANARY_WEIGHTS,
+      },
+    };
+  }
+  return { image: { ...image, tag: CANARY_VERSION } };
+}
+
+/** An indefinite pause: the Rollout waits for a person (Promote). */
+const INDEFINITE_PAUSE = { pause: {} };
+
+/**
+ * Holds a Rollout's canary for a person right after its first weight step, unless its steps
+ * already do: staging's own steps run through by themselves within minutes, and the demo is
+ * there to show a canary in progress and let a newcomer press Promote. The only change the
+ * demo makes to a rendered Rollout.
+ */
+export function holdAfterFirstWeight(rollout: DemoObject): DemoObject {
+  const steps: any[] = (rollout as any).spec?.strategy?.canary?.steps ?? [];
+  const first = steps.findIndex(s => s?.setWeight !== undefined);
+  if (first < 0) return rollout;
+  const next = steps[first + 1];
+  if (next?.pause && next.pause.duration === undefined) return rollout;
+  const held = [
+    ...steps.slice(0, first + 1),
+    INDEFINITE_PAUSE,
+    ...steps.slice(first + 1),
+  ];
+  const copy = structuredClone(rollout) as any;
+  copy.spec.strategy.canary.steps = held;
+  return copy;
+}
+
+/** Analysis kinds whose Prometheus provider needs the demo's address. */
+const ANALYSIS_KINDS = new Set(['AnalysisTemplate', 'ClusterAnalysisTemplate']);
+
+/**
+ * Points every Prometheus metric of an AnalysisTemplate at `address`: the chart's default is
+ * the platform's in-cluster Prometheus, which the demo replaces with its synthetic endpoint.
+ */
+export function withPrometheusAddress(
+  object: DemoObject,
+  address: string,
+): DemoObject {
+  if (!ANALYSIS_KINDS.has(object.kind)) return object;
+  const copy = structuredClone(object) as any;
+  for (const metric of copy.spec?.metrics ?? []) {
+    if (metric.provider?.prometheus)
+      metric.provider.prometheus.address = address;
+  }
+  return copy;
+}
+
+/**
+ * The rendered objects of one service in one environment as the demo applies them: in the
+ * service's namespace, AnalysisTemplates asking the synthetic endpoint, and the canary held
+ * for a person where one is in progress.
+ */
+export function prepareRendered(
+  rendered: DemoObject[],
+  options: { namespace: string; prometheusUrl: string; holdCanary: boolean },
+): DemoObject[] {
+  return rendered.map(object => {
+    let prepared: DemoObject = {
+      ...object,
+      metadata: {
+        ...object.metadata,
+        namespace: object.metadata.namespace ?? options.namespace,
+      },
+    };
+    prepared = withPrometheusAddress(prepared, options.prometheusUrl);
+    if (options.holdCanary && prepared.kind === 'Rollout') {
+      prepared = holdAfterFirstWeight(prepared);
+    }
+    return prepared;
+  });
+}
+
+/** The namespace of a service: Istio injects sidecars there, as the platform labels them. */
+export function serviceNamespace(name: string): DemoObject {
+  return {
+    apiVersion: 'v1',
+    kind: 'Namespace',
+    metadata: { name, labels: { 'istio-injection': 'enabled' } },
+  };
+}
+
+/** The identity the portal uses in each demo cluster, the subject of every deploy/rbac.yaml. */
+export const BACKEND_ACCOUNT = { namespace: 'backstage', name: 'backstage' };
+
+/**
+ * What the portal reads everywhere (the Kubernetes tab, the canary status, the database card),
+ * as a platform team grants a read-only view; writes come only from the plugins' own
+ * deploy/rbac.yaml files.
+ */
+export function readOnlyRbac(): DemoObject[] {
+  const name = 'runway-demo-read';
+  return [
+    {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'ClusterRole',
+      metadata: { name },
+      rules: [
+        {
+          apiGroups: ['*'],
+          resources: ['*'],
+          verbs: ['get', 'list', 'watch'],
+        },
+      ],
+    },
+    {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'ClusterRoleBinding',
+      metadata: { name },
+      roleRef: {
+        apiGroup: 'rbac.authorization.k8s.io',
+        kind: 'ClusterRole',
+        name,
+      },
+      subjects: [{ kind: 'ServiceAccount', ...BACKEND_ACCOUNT }],
+    },
+  ];
+}
+
+/** The labels Runway's CloudNativePG objects carry (as `cnpg:database:create` writes them). */
+function databaseLabels(service: string): Record<string, string> {
+  return {
+    'app.kubernetes.io/name': 'postgresql',
+    'app.kubernetes.io/instance': `${service}-db`,
+    'app.kubernetes.io/component': 'database',
+    'app.kubernetes.io/part-of': service,
+    'app.kubernetes.io/managed-by': 'runway',
+    'backstage.io/kubernetes-id': service,
+  };
+}
+
+/** Instances of a database per environment, as the templates default them. */
+export const DATABASE_INSTANCES: Record<DemoEnvironment, number> = {
+  staging: 1,
+  production: 3,
+};
+
+/** A service's CloudNativePG Cluster and its nightly ScheduledBackup (specs only). */
+export function databaseObjects(
+  service: DemoService,
+  environment: DemoEnvironment,
+): DemoObject[] {
+  const name = `${service.name}-db`;
+  const labels = databaseLabels(service.name);
+  return [
+    {
+      apiVersion: 'postgresql.cnpg.io/v1',
+      kind: 'Cluster',
+      metadata: { name, namespace: service.namespace, labels },
+      spec: {
+        instances: DATABASE_INSTANCES[environment],
+        storage: { size: environment === 'production' ? '20Gi' : '1Gi' },
+      },
+    },
+    {
+      apiVersion: 'postgresql.cnpg.io/v1',
+      kind: 'ScheduledBackup',
+      metadata: {
+        name: `${name}-backup`,
+        namespace: service.namespace,
+        labels,
+      },
+      spec: {
+        schedule: '0 0 2 * * *',
+        cluster: { name },
+        backupOwnerReference: 'self',
+      },
+    },
+  ];
+}
+
+/** PostgreSQL's image as the operator reports it running. */
+export const POSTGRES_IMAGE = 'ghcr.io/cloudnative-pg/postgresql:17.2';
+
+/**
+ * The status the CloudNativePG operator writes once every instance of a Cluster is up: what
+ * the demo's stand-in operator reports for every Cluster it sees, the demo's and those the
+ * portal's templates create.
+ */
+export function healthyClusterStatus(
+  cluster: { metadata: { name: string }; spec?: { instances?: number } },
+  now: Date,
+): Record<string, unknown> {
+  const instances = Number(cluster.spec?.instances ?? 1);
+  const { name } = cluster.metadata;
+  const goTime = (daysAhead: number) =>
+    new Date(now.getTime() + daysAhead * 86_400_000)
+      .toISOString()
+      .replace('T', ' ')
+      .replace(/\.\d+Z$/, ' +0000 UTC');
+  return {
+    phase: 'Cluster in healthy state',
+    instances,
+    readyInstances: instances,
+    currentPrimary: `${name}-1`,
+    image: POSTGRES_IMAGE,
+    certificates: {
+      expirations: {
+        [`${name}-ca`]: goTime(90),
+        [`${name}-server`]: goTime(90),
+      },
+    },
+    conditions: [
+      {
+        type: 'Ready',
+        status: 'True',
+        reason: 'ClusterIsReady',
+        message: 'Cluster is Ready',
+        lastTransitionTime: now.toISOString(),
+      },
+    ],
+  };
+}
