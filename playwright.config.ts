@@ -38,12 +38,17 @@ export default defineConfig<{}, { database: DatabaseMode }>({
     {
       name: 'sqlite',
       use: { database: 'sqlite' },
-      testIgnore: /postgres\.spec\.ts/,
+      testIgnore: /(postgres|demo)\.spec\.ts/,
     },
     {
       name: 'postgres',
       use: { database: 'postgres' },
       testMatch: /(api|postgres)\.spec\.ts/,
+    },
+    {
+      // make demo's clusters (packages/demo), started once, and the portal on SQLite.
+      name: 'demo',
+      testMatch: /demo\.spec\.ts/,
     },
   ],
 });

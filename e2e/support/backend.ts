@@ -35,6 +35,8 @@ export async function startBackend(options: {
   kubernetes?: { url: string; caData: string; token: string };
   /** An Argo CD API server, the instance `main`, with the token ARGOCD_TOKEN. */
   argocdUrl?: string;
+  /** More top-level configuration, last (e.g. the demo's clusters and Prometheus). */
+  config?: Record<string, unknown>;
 }): Promise<Backend> {
   const port = await freePort();
   const baseURL = `http://127.0.0.1:${port}`;
@@ -77,6 +79,7 @@ export async function startBackend(options: {
           },
         ])),
       ...(options.argocdUrl && argocdInstanceConfig(options.argocdUrl)),
+      ...options.config,
     }),
   );
 
