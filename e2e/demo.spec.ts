@@ -73,3 +73,35 @@ test('the demo: orders-api mid-canary in staging, stable in production, read fro
 
   await snapshot(page, 'demo');
 });
+
+test("the demo: orders-api's database, provisioned by cnpg:database:create in both clusters, on the overview's Database card", async ({
+  page,
+}) => {
+  await signInAsGuest(page, { width: 1400, height: 1400 });
+  await page.goto(`/catalog/default/component/${DEMO_CANARY.service}`);
+  const card = page
+    .locator('.MuiCard-root')
+    .filter({ has: page.getByText('Database', { exact: true }) });
+  for (const [cluster, instances] of [
+    ['staging', '1/1 ready'],
+    ['production', '3/3 ready'],
+  ]) {
+    await expect(
+      card.getByRole('heading', { name: `Cluster ${cluster}` }),
+    ).toBeVisible();
+    const table = card
+      .locator('section')
+      .filter({
+        has: page.getByRole('heading', { name: `Cluster ${cluster}` }),
+      })
+      .getByRole('table', { name: 'Database orders-api/orders-api-db' });
+    const row = (label: string) =>
+      table.getByRole('row').filter({
+        has: page.getByRole('rowheader', { name: label, exact: true }),
+      });
+    await expect(row('Phase')).toContainText('Cluster in healthy state');
+    await expect(row('Instances')).toContainText(instances);
+    await expect(row('Continuous archiving')).toContainText('Working');
+  }
+  await expect(card.getByRole('heading', { name: 'Problems' })).toHaveCount(0);
+});

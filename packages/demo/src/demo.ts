@@ -7,6 +7,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { chartValues, renderService, repoRoot } from './charts';
+import { provisionDatabase } from './database';
 import { startFakeCnpgOperator } from './operator';
 import {
   BACKEND_ACCOUNT,
@@ -16,7 +17,6 @@ import {
   DemoEnvironment,
   DemoObject,
   DemoService,
-  databaseObjects,
   demoValues,
   prepareRendered,
   readOnlyRbac,
@@ -152,9 +152,6 @@ async function deployService(
     );
 
   await plane.apply([serviceNamespace(service.namespace)]);
-  if (service.database) {
-    await plane.apply(databaseObjects(service, environment));
-  }
   const stable = await render('stable');
   const rollout = stable.find(o => o.kind === 'Rollout');
   if (!canary) {
@@ -259,12 +256,22 @@ export async function startDemo(options: DemoOptions): Promise<Demo> {
     );
     mark('services');
 
+    // The databases, by Runway's own action with the portal's configuration.
+    const config = portalConfig(clusters, prometheus.url);
+    for (const service of DEMO_SERVICES.filter(s => s.database)) {
+      await provisionDatabase(service, config);
+      log(
+        `${service.name}-db: provisioned by cnpg:database:create in both clusters`,
+      );
+    }
+    mark('databases');
+
     return {
       clusters,
       prometheus,
       timings,
       stop,
-      portalConfig: () => portalConfig(clusters, prometheus.url),
+      portalConfig: () => config,
     };
   } catch (error) {
     await stop();

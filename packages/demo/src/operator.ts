@@ -1,32 +1,51 @@
 import type { ControlPlane } from '@runway/control-plane';
-import { healthyClusterStatus } from './plan';
+import {
+  healthyClusterStatus,
+  lastNightlyBackup,
+  nextNightlyBackup,
+} from './plan';
 
 const CNPG = '/apis/postgresql.cnpg.io/v1';
 
 /**
- * Plays the CloudNativePG operator in a demo cluster: every Cluster without a status (the
- * demo's, and those the portal's templates create through `cnpg:database:create`) gets the
- * status the operator writes once all instances are up, through the status subresource, and a
- * completed Backup from last night. Returns a function that stops it.
+ * Plays the CloudNativePG operator in a demo cluster, through the status subresource as the
+ * operator writes it: every Cluster without a status (the demo's, and those the portal's
+ * templates create) gets the status of a cluster whose instances are all up, and a completed
+ * Backup from last night; every ScheduledBackup gets its next run. Returns a function that
+ * stops it.
  */
 export function startFakeCnpgOperator(
   plane: ControlPlane,
   intervalMs = 1_000,
 ): () => Promise<void> {
   let stopped = false;
+  const writeStatus = (path: string, status: Record<string, unknown>) =>
+    plane.request(
+      'PATCH',
+      `${path}/status?fieldManager=cloudnative-pg`,
+      { status },
+      { contentType: 'application/merge-patch+json' },
+    );
   const round = async () => {
-    const list = await plane.getObject(`${CNPG}/clusters`);
-    for (const cluster of list?.items ?? []) {
+    const now = new Date();
+    const clusters = await plane.getObject(`${CNPG}/clusters`);
+    for (const cluster of clusters?.items ?? []) {
       if (cluster.status?.phase) continue;
       const { namespace, name } = cluster.metadata;
-      const now = new Date();
-      await plane.request(
-        'PATCH',
-        `${CNPG}/namespaces/${namespace}/clusters/${name}/status?fieldManager=cloudnative-pg`,
-        { status: healthyClusterStatus(cluster, now) },
-        { contentType: 'application/merge-patch+json' },
+      await writeStatus(
+        `${CNPG}/namespaces/${namespace}/clusters/${name}`,
+        healthyClusterStatus(cluster, now),
       );
       await recordBackup(plane, cluster, now);
+    }
+    const schedules = await plane.getObject(`${CNPG}/scheduledbackups`);
+    for (const schedule of schedules?.items ?? []) {
+      if (schedule.status?.nextScheduleTime) continue;
+      const { namespace, name } = schedule.metadata;
+      await writeStatus(
+        `${CNPG}/namespaces/${namespace}/scheduledbackups/${name}`,
+        { nextScheduleTime: nextNightlyBackup(now) },
+      );
     }
   };
   const running = (async () => {
@@ -42,14 +61,13 @@ export function startFakeCnpgOperator(
   };
 }
 
-/** A completed Backup of the cluster, stopped at 02:00 UTC of the day before `now`. */
+/** Last night's completed Backup of a cluster, named as a ScheduledBackup names its runs. */
 async function recordBackup(plane: ControlPlane, cluster: any, now: Date) {
   const { namespace, name } = cluster.metadata;
-  const backupName = `${name}-backup-nightly`;
-  const stoppedAt = new Date(now);
-  stoppedAt.setUTCDate(stoppedAt.getUTCDate() - 1);
-  stoppedAt.setUTCHours(2, 4, 0, 0);
-  const startedAt = new Date(stoppedAt.getTime() - 4 * 60_000);
+  const times = lastNightlyBackup(now);
+  const backupName = `${name}-backup-${times.stoppedAt
+    .slice(0, 10)
+    .replace(/-/g, '')}`;
   await plane.apply([
     {
       apiVersion: 'postgresql.cnpg.io/v1',
@@ -66,13 +84,7 @@ async function recordBackup(plane: ControlPlane, cluster: any, now: Date) {
   await plane.request(
     'PATCH',
     `${CNPG}/namespaces/${namespace}/backups/${backupName}/status?fieldManager=cloudnative-pg`,
-    {
-      status: {
-        phase: 'completed',
-        startedAt: startedAt.toISOString(),
-        stoppedAt: stoppedAt.toISOString(),
-      },
-    },
+    { status: { phase: 'completed', ...times } },
     { contentType: 'application/merge-patch+json' },
   );
 }

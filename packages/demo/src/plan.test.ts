@@ -1,9 +1,10 @@
 import {
   DEMO_SERVICES,
   DemoObject,
-  databaseObjects,
   demoValues,
   healthyClusterStatus,
+  lastNightlyBackup,
+  nextNightlyBackup,
   holdAfterFirstWeight,
   prepareRendered,
   withPrometheusAddress,
@@ -170,33 +171,18 @@ describe('prepareRendered', () => {
   });
 });
 
-describe('databaseObjects and healthyClusterStatus', () => {
-  it('a Cluster per environment sized as the templates default it, with Runway labels, and its nightly backup', () => {
-    const [cluster, backup] = databaseObjects(orders, 'production');
-    expect(cluster).toEqual({
-      apiVersion: 'postgresql.cnpg.io/v1',
-      kind: 'Cluster',
-      metadata: {
-        name: 'orders-api-db',
-        namespace: 'orders-api',
-        labels: expect.objectContaining({
-          'backstage.io/kubernetes-id': 'orders-api',
-          'app.kubernetes.io/managed-by': 'runway',
-        }),
-      },
-      spec: { instances: 3, storage: { size: '20Gi' } },
-    });
-    expect(backup.kind).toBe('ScheduledBackup');
-    expect((backup as any).spec.cluster).toEqual({ name: 'orders-api-db' });
-    expect((databaseObjects(orders, 'staging')[0] as any).spec.instances).toBe(
-      1,
-    );
-  });
+describe("the stand-in operator's statuses", () => {
+  const now = new Date('2026-11-28T10:00:00.000Z');
 
-  it('reports every instance ready, the primary, and certificates valid for 90 days', () => {
-    const now = new Date('2026-11-28T10:00:00.000Z');
+  it('reports every instance ready, the primary, certificates valid for 90 days, and archiving with a WAL archiver', () => {
     const status = healthyClusterStatus(
-      { metadata: { name: 'orders-api-db' }, spec: { instances: 3 } },
+      {
+        metadata: { name: 'orders-api-db' },
+        spec: {
+          instances: 3,
+          plugins: [{ isWALArchiver: true }],
+        },
+      },
       now,
     );
     expect(status).toMatchObject({
@@ -211,5 +197,53 @@ describe('databaseObjects and healthyClusterStatus', () => {
         },
       },
     });
+    expect((status.conditions as any[]).map(c => [c.type, c.status])).toEqual([
+      ['Ready', 'True'],
+      ['ContinuousArchiving', 'True'],
+    ]);
   });
+
+  it('claims no archiving for a cluster without a WAL archiver', () => {
+    const status = healthyClusterStatus(
+      { metadata: { name: 'x-db' }, spec: { instances: 1 } },
+      now,
+    );
+    expect((status.conditions as any[]).map(c => c.type)).toEqual(['Ready']);
+    expect(status.readyInstances).toBe(1);
+  });
+
+  it.each([
+    [
+      "after the night's backup",
+      '2026-11-28T10:00:00.000Z',
+      '2026-11-28T02:04:00.000Z',
+      '2026-11-29T02:00:00.000Z',
+    ],
+    [
+      'before it',
+      '2026-11-28T01:00:00.000Z',
+      '2026-11-27T02:04:00.000Z',
+      '2026-11-28T02:00:00.000Z',
+    ],
+    [
+      'while it runs',
+      '2026-11-28T02:02:00.000Z',
+      '2026-11-27T02:04:00.000Z',
+      '2026-11-29T02:00:00.000Z',
+    ],
+  ])(
+    'nightly backups %s: the last one within 24 h, the next one ahead',
+    (_, at, stopped, next) => {
+      const time = new Date(at);
+      const last = lastNightlyBackup(time);
+      expect(last.stoppedAt).toBe(stopped);
+      expect(Date.parse(last.stoppedAt) - Date.parse(last.startedAt)).toBe(
+        240_000,
+      );
+      expect(time.getTime() - Date.parse(last.stoppedAt)).toBeLessThan(
+        86_400_000,
+      );
+      expect(nextNightlyBackup(time)).toBe(next);
+    },
+  );
 });

@@ -211,58 +211,6 @@ export function readOnlyRbac(): DemoObject[] {
   ];
 }
 
-/** The labels Runway's CloudNativePG objects carry (as `cnpg:database:create` writes them). */
-function databaseLabels(service: string): Record<string, string> {
-  return {
-    'app.kubernetes.io/name': 'postgresql',
-    'app.kubernetes.io/instance': `${service}-db`,
-    'app.kubernetes.io/component': 'database',
-    'app.kubernetes.io/part-of': service,
-    'app.kubernetes.io/managed-by': 'runway',
-    'backstage.io/kubernetes-id': service,
-  };
-}
-
-/** Instances of a database per environment, as the templates default them. */
-export const DATABASE_INSTANCES: Record<DemoEnvironment, number> = {
-  staging: 1,
-  production: 3,
-};
-
-/** A service's CloudNativePG Cluster and its nightly ScheduledBackup (specs only). */
-export function databaseObjects(
-  service: DemoService,
-  environment: DemoEnvironment,
-): DemoObject[] {
-  const name = `${service.name}-db`;
-  const labels = databaseLabels(service.name);
-  return [
-    {
-      apiVersion: 'postgresql.cnpg.io/v1',
-      kind: 'Cluster',
-      metadata: { name, namespace: service.namespace, labels },
-      spec: {
-        instances: DATABASE_INSTANCES[environment],
-        storage: { size: environment === 'production' ? '20Gi' : '1Gi' },
-      },
-    },
-    {
-      apiVersion: 'postgresql.cnpg.io/v1',
-      kind: 'ScheduledBackup',
-      metadata: {
-        name: `${name}-backup`,
-        namespace: service.namespace,
-        labels,
-      },
-      spec: {
-        schedule: '0 0 2 * * *',
-        cluster: { name },
-        backupOwnerReference: 'self',
-      },
-    },
-  ];
-}
-
 /** PostgreSQL's image as the operator reports it running. */
 export const POSTGRES_IMAGE = 'ghcr.io/cloudnative-pg/postgresql:17.2';
 
@@ -272,7 +220,10 @@ export const POSTGRES_IMAGE = 'ghcr.io/cloudnative-pg/postgresql:17.2';
  * portal's templates create.
  */
 export function healthyClusterStatus(
-  cluster: { metadata: { name: string }; spec?: { instances?: number } },
+  cluster: {
+    metadata: { name: string };
+    spec?: { instances?: number; plugins?: { isWALArchiver?: boolean }[] };
+  },
   now: Date,
 ): Record<string, unknown> {
   const instances = Number(cluster.spec?.instances ?? 1);
@@ -282,6 +233,14 @@ export function healthyClusterStatus(
       .toISOString()
       .replace('T', ' ')
       .replace(/\.\d+Z$/, ' +0000 UTC');
+  const condition = (type: string, reason: string, message: string) => ({
+    type,
+    status: 'True',
+    reason,
+    message,
+    lastTransitionTime: now.toISOString(),
+  });
+  const archiving = (cluster.spec?.plugins ?? []).some(p => p.isWALArchiver);
   return {
     phase: 'Cluster in healthy state',
     instances,
@@ -295,13 +254,39 @@ export function healthyClusterStatus(
       },
     },
     conditions: [
-      {
-        type: 'Ready',
-        status: 'True',
-        reason: 'ClusterIsReady',
-        message: 'Cluster is Ready',
-        lastTransitionTime: now.toISOString(),
-      },
+      condition('Ready', 'ClusterIsReady', 'Cluster is Ready'),
+      ...(archiving
+        ? [
+            condition(
+              'ContinuousArchiving',
+              'ContinuousArchivingSuccess',
+              'Continuous archiving is working',
+            ),
+          ]
+        : []),
     ],
   };
+}
+
+/** The hour (UTC) of the nightly base backup the templates schedule ("0 0 2 * * *"). */
+const BACKUP_HOUR = 2;
+
+/** The last nightly backup before `now`: started at 02:00 UTC, four minutes long. */
+export function lastNightlyBackup(now: Date): {
+  startedAt: string;
+  stoppedAt: string;
+} {
+  const stopped = new Date(now);
+  stopped.setUTCHours(BACKUP_HOUR, 4, 0, 0);
+  if (stopped > now) stopped.setUTCDate(stopped.getUTCDate() - 1);
+  const started = new Date(stopped.getTime() - 4 * 60_000);
+  return { startedAt: started.toISOString(), stoppedAt: stopped.toISOString() };
+}
+
+/** The next nightly backup after `now` (02:00 UTC). */
+export function nextNightlyBackup(now: Date): string {
+  const next = new Date(now);
+  next.setUTCHours(BACKUP_HOUR, 0, 0, 0);
+  if (next <= now) next.setUTCDate(next.getUTCDate() + 1);
+  return next.toISOString();
 }
