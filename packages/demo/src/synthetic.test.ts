@@ -1,3 +1,4 @@
+import { trackHealthQueries } from '@runway/plugin-canary-common';
 import {
   classifyQuery,
   instantQuery,
@@ -78,6 +79,30 @@ describe('classifyQuery', () => {
     ],
   ])('refuses %s naming why', (query, error) => {
     expect(classifyQuery(query)).toEqual({ error });
+  });
+});
+
+describe("the Canary tab's health queries (canary-common, the AnalysisTemplates' PromQL)", () => {
+  it.each([
+    ['orders-api', 'stable'],
+    ['orders-api-canary', 'canary'],
+  ])('are answered for %s', (service, track) => {
+    const queries = trackHealthQueries({ namespace: 'orders-api', service });
+    expect(classifyQuery(queries.requestRate)).toEqual({
+      service: 'orders-api',
+      track,
+      signal: { kind: 'requestRate' },
+    });
+    expect(classifyQuery(queries.successRate)).toEqual({
+      service: 'orders-api',
+      track,
+      signal: { kind: 'successRatio', percent: false, complement: false },
+    });
+    expect(classifyQuery(queries.latencyP99Ms)).toEqual({
+      service: 'orders-api',
+      track,
+      signal: { kind: 'latency', quantile: 0.99, unit: 'ms' },
+    });
   });
 });
 
