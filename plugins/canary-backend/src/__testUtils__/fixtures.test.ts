@@ -1,0 +1,40 @@
+import { validateCrd } from '@runway/testing';
+import { canaryService, postgresDatabase } from './fixtures';
+
+/*
+ * The fixtures are served by the HTTP fake here and written to a real API server by the
+ * end-to-end tests (statuses included, as the operators would write them): they must be
+ * what the CRDs accept, or the e2e setup fails where a unit test could have said why.
+ */
+describe('fixtures', () => {
+  const customResources = [
+    ...canaryService({
+      id: 'orders-api',
+      namespace: 'orders',
+      stableWeight: 80,
+      canaryWeight: 20,
+    }),
+    ...postgresDatabase({
+      id: 'orders-api',
+      namespace: 'orders',
+      now: new Date('2026-11-28T12:00:00Z'),
+    }),
+  ].filter(o => o.apiVersion.includes('.')); // built-in kinds have no CRD schema
+
+  it.each(customResources.map(o => [`${o.kind} ${o.metadata.name}`, o]))(
+    '%s is valid against its CRD schema, status included',
+    (_, object) => {
+      expect(validateCrd(object)).toEqual([]);
+    },
+  );
+
+  it('covers the CloudNativePG and Istio kinds the views read', () => {
+    expect(customResources.map(o => o.kind).sort()).toEqual([
+      'Backup',
+      'Cluster',
+      'DestinationRule',
+      'ScheduledBackup',
+      'VirtualService',
+    ]);
+  });
+});
