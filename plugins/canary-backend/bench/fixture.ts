@@ -17,10 +17,7 @@ const ID = 'backstage.io/kubernetes-id';
 export const serviceId = (i: number) => `svc-${i}`;
 export const namespaceOf = (i: number) => `team-${i % NAMESPACES}`;
 
-const managedFields = (
-  apiVersion: string,
-  spec: unknown,
-): unknown[] => [
+const managedFields = (apiVersion: string, spec: unknown): unknown[] => [
   {
     manager: 'argocd-controller',
     operation: 'Apply',
