@@ -5,3 +5,5 @@
  */
 export { scaffolderModuleCnpg as default } from './module';
 export { createCnpgDatabaseAction, ACTION_ID } from './actions/createDatabase';
+export { buildDatabaseObjects } from './lib/manifests';
+export type { Manifest } from './lib/manifests';

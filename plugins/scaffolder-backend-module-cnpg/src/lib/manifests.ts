@@ -1,7 +1,9 @@
 import {
   clusterNameOf,
+  CreateDatabaseInput,
   DatabaseTarget,
   DedicatedTarget,
+  planDatabase,
   SharedTarget,
 } from './inputs';
 
@@ -10,7 +12,11 @@ import {
  * target (see inputs.ts). Each is tested against its CRD schema.
  */
 
-/** A Kubernetes object as the builders emit it. */
+/**
+ * A Kubernetes object as the builders emit it.
+ *
+ * @public
+ */
 export type Manifest = {
   apiVersion: string;
   kind: string;
@@ -225,4 +231,23 @@ export function buildManifests(target: DatabaseTarget): Manifest[] {
     buildCluster(target),
     buildScheduledBackup(target),
   ].filter((m): m is Manifest => m !== undefined);
+}
+
+/**
+ * Every object cnpg:database:create applies for an input, target after target, each in
+ * apply order: the action's input as a template passes it (JSON), checked by the same
+ * schema with the same defaults, with no task and no call to a cluster. For manifests made
+ * outside a task (Runway's own chart, deploy/chart). `knownClusters` are the names the
+ * input's clusters may take (the action's are the configured ones). Bad input throws the
+ * action's InputError, naming the field and the rule.
+ *
+ * @public
+ */
+export function buildDatabaseObjects(
+  input: Record<string, unknown>,
+  options: { knownClusters: string[] },
+): Manifest[] {
+  return planDatabase(input as CreateDatabaseInput, options).targets.flatMap(
+    target => buildManifests(target),
+  );
 }
