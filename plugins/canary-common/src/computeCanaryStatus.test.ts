@@ -143,7 +143,7 @@ function rollout(
 
 /** Rollout traffic routing naming one VirtualService and the primary/preview subsets. */
 const primaryPreview = (vsName = 'orders'): RolloutIstioTrafficRouting => ({
-  virtualService: { name: vsName, routes: ['primary'] },
+  virtualService: { name: vsName },
   destinationRule: {
     name: 'orders',
     stableSubsetName: 'primary',
@@ -518,6 +518,18 @@ describe('computeCanaryReleases', () => {
           replicas: { ready: 3, desired: 4 },
         },
         problems: [],
+        rollout: {
+          name: 'orders',
+          routing: 'subset',
+          stepCount: 0,
+          setWeight: 100,
+          paused: false,
+          pausedByUser: false,
+          pauseReasons: [],
+          aborted: false,
+          stableRevision: 'a1f4',
+          canaryRevision: 'b7c9',
+        },
       },
     },
     {
@@ -552,6 +564,18 @@ describe('computeCanaryReleases', () => {
           replicas: { ready: 4, desired: 4 },
         },
         problems: [],
+        rollout: {
+          name: 'orders',
+          routing: 'subset',
+          stepCount: 0,
+          setWeight: 100,
+          paused: true,
+          pausedByUser: true,
+          pauseReasons: [],
+          aborted: false,
+          stableRevision: 'a1f4',
+          canaryRevision: 'a1f4',
+        },
       },
     },
     {
@@ -624,6 +648,16 @@ describe('computeCanaryReleases', () => {
               "The canary subset 'orders-canary' gets 40% of traffic but no pod of Rollout shop/orders is ready; fix those pods or set its weight in VirtualService shop/orders to 0.",
           },
         ],
+        rollout: {
+          name: 'orders',
+          routing: 'host',
+          stepCount: 0,
+          setWeight: 100,
+          paused: false,
+          pausedByUser: false,
+          pauseReasons: [],
+          aborted: false,
+        },
       },
     },
   ])('$name', ({ input, expected }) => {

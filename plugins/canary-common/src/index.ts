@@ -14,6 +14,9 @@ export type {
   CanaryProblemCode,
   CanaryRelease,
   Track,
+  RolloutProgress,
+  AnalysisRunSummary,
+  AnalysisMetricSummary,
 } from './types';
 export type {
   Labels,
@@ -29,10 +32,17 @@ export type {
   Deployment,
   RolloutVirtualServiceRef,
   RolloutIstioTrafficRouting,
+  RolloutAnalysisTemplateRef,
+  RolloutStep,
   Rollout,
+  Service,
+  ReplicaSet,
+  AnalysisMeasurement,
+  AnalysisRun,
+  AnalysisTemplate,
+  CanaryObjects,
 } from './objects';
 export { computeCanaryReleases } from './computeCanaryStatus';
-export type { CanaryObjects } from './computeCanaryStatus';
 export type {
   DatabaseStatusResponse,
   ClusterDatabases,

@@ -23,6 +23,94 @@ const track = {
         desired: { type: 'integer' },
       },
     },
+    revision: { type: 'string' },
+  },
+} as const;
+
+const rolloutProgress = {
+  type: 'object',
+  required: [
+    'name',
+    'routing',
+    'stepCount',
+    'setWeight',
+    'paused',
+    'pausedByUser',
+    'pauseReasons',
+    'aborted',
+  ],
+  additionalProperties: false,
+  properties: {
+    name: { type: 'string' },
+    routing: { type: 'string', enum: ['host', 'subset'] },
+    phase: { type: 'string' },
+    message: { type: 'string' },
+    stepCount: { type: 'integer' },
+    currentStepIndex: { type: 'integer' },
+    currentStep: { type: 'object', additionalProperties: true },
+    setWeight: { type: 'number', minimum: 0, maximum: 100 },
+    paused: { type: 'boolean' },
+    pausedByUser: { type: 'boolean' },
+    pauseReasons: { type: 'array', items: { type: 'string' } },
+    pausedSince: { type: 'string' },
+    pauseDurationSeconds: { type: 'number' },
+    aborted: { type: 'boolean' },
+    abortedAt: { type: 'string' },
+    stableRevision: { type: 'string' },
+    canaryRevision: { type: 'string' },
+  },
+} as const;
+
+const analysisRun = {
+  type: 'object',
+  required: ['name', 'phase', 'metrics'],
+  additionalProperties: false,
+  properties: {
+    name: { type: 'string' },
+    phase: { type: 'string' },
+    message: { type: 'string' },
+    startedAt: { type: 'string' },
+    type: { type: 'string' },
+    metrics: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: [
+          'name',
+          'phase',
+          'count',
+          'successful',
+          'failed',
+          'inconclusive',
+          'error',
+        ],
+        additionalProperties: false,
+        properties: {
+          name: { type: 'string' },
+          phase: { type: 'string' },
+          message: { type: 'string' },
+          successCondition: { type: 'string' },
+          failureCondition: { type: 'string' },
+          count: { type: 'integer' },
+          successful: { type: 'integer' },
+          failed: { type: 'integer' },
+          inconclusive: { type: 'integer' },
+          error: { type: 'integer' },
+          lastMeasurement: {
+            type: 'object',
+            required: ['phase'],
+            additionalProperties: false,
+            properties: {
+              phase: { type: 'string' },
+              value: { type: 'string' },
+              message: { type: 'string' },
+              startedAt: { type: 'string' },
+              finishedAt: { type: 'string' },
+            },
+          },
+        },
+      },
+    },
   },
 } as const;
 
@@ -80,6 +168,8 @@ export const spec = {
         },
       },
       ...databaseSchemas,
+      RolloutProgress: rolloutProgress,
+      AnalysisRunSummary: analysisRun,
       CanaryRelease: {
         type: 'object',
         required: [
@@ -120,6 +210,11 @@ export const spec = {
           problems: {
             type: 'array',
             items: { $ref: '#/components/schemas/Problem' },
+          },
+          rollout: { $ref: '#/components/schemas/RolloutProgress' },
+          analysisRuns: {
+            type: 'array',
+            items: { $ref: '#/components/schemas/AnalysisRunSummary' },
           },
         },
       },
