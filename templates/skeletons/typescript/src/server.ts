@@ -1,9 +1,10 @@
-// The entry point (dist/server.js): runs the service until SIGTERM or SIGINT.
+// The entry point (dist/server.js): runs the service until SIGTERM or SIGINT{% if values.database %};
+// `dist/server.js migrate` applies the pending schema migrations and exits{% endif %}.
 import { pino } from 'pino';
 
 import { ConfigError } from './config.ts';
 import { createLogger } from './logging.ts';
-import { run, SERVICE_NAME } from './service.ts';
+import { run, {% if values.database %}runMigrations, {% endif %}SERVICE_NAME } from './service.ts';
 import { readVersion } from './version.ts';
 
 const stop = new AbortController();
@@ -17,8 +18,18 @@ process.on('SIGTERM', onSignal);
 process.on('SIGINT', onSignal);
 
 const version = readVersion();
+const args = process.argv.slice(2);
 try {
+  const command = args[0] ?? 'serve';
+  if (args.length > 1 || !['serve'{% if values.database %}, 'migrate'{% endif %}].includes(command)) {
+    throw new Error(`usage: server.js [serve{% if values.database %}|migrate{% endif %}], got ${JSON.stringify(args)}`);
+  }
+{%- if values.database %}
+  if (command === 'migrate') await runMigrations({ env: process.env, signal: stop.signal, version });
+  else await run({ env: process.env, signal: stop.signal, version });
+{%- else %}
   await run({ env: process.env, signal: stop.signal, version });
+{%- endif %}
   // Every handle is closed, so Node exits now; should a library have left one
   // open, this keeps it from holding the pod until it is killed.
   setTimeout(() => process.exit(), 1000).unref();

@@ -7,7 +7,7 @@ import { ConfigError, type Env } from './config.ts';
 {%- if values.database %}
 import { isolatedDatabaseUrl, withoutDatabase } from './postgres/testing.ts';
 {%- endif %}
-import { run } from './service.ts';
+import { run{% if values.database %}, runMigrations{% endif %} } from './service.ts';
 import { LogSink } from './testing.ts';
 
 /** A TCP port that was free a moment ago. */
@@ -44,6 +44,10 @@ describe('run', () => {
   it('serves the API, health checks and metrics, and stops on the signal'{% if values.database %}, { skip: withoutDatabase }{% endif %}, async {% if values.database %}t{% else %}(){% endif %} => {
     const port = await freePort();
     const env: Env = { PORT: String(port){% if values.database %}, DATABASE_URL: await isolatedDatabaseUrl(t){% endif %} };
+{%- if values.database %}
+    // The migration Job's command, then the service, which does not migrate.
+    await runMigrations({ env, signal: new AbortController().signal, version: 'test', logDestination: new LogSink() });
+{%- endif %}
     const stop = new AbortController();
     const logs = new LogSink();
     const running = run({ env, signal: stop.signal, version: 'test', logDestination: logs });
@@ -70,9 +74,27 @@ describe('run', () => {
     stop.abort();
     await running;
     const messages = logs.records().map(r => r['msg']);
-    for (const msg of ['starting', {% if values.database %}'database schema up to date', {% endif %}`listening on http://[::]:${port}`, 'shutting down', 'stopped']) {
+    for (const msg of ['starting', `listening on http://[::]:${port}`, 'shutting down', 'stopped']) {
       assert.ok(messages.includes(msg), `no ${msg} in ${messages.join(', ')}`);
     }
     assert.equal(logs.records()[0]?.['version'], 'test');
   });
+{%- if values.database %}
+
+  it('migrates with the migrate command, and refuses to serve a schema that lacks a migration', { skip: withoutDatabase }, async t => {
+    const env: Env = { PORT: String(await freePort()), DATABASE_URL: await isolatedDatabaseUrl(t) };
+    const signal = new AbortController().signal;
+    await assert.rejects(
+      run({ env, signal, version: 'test', logDestination: new LogSink() }),
+      /^Error: the database lacks migrations create_items of this build: run `node dist\/server\.js migrate` first/,
+    );
+    assert.deepEqual(await runMigrations({ env, signal, version: 'test', logDestination: new LogSink() }), ['create_items']);
+    const logs = new LogSink();
+    assert.deepEqual(await runMigrations({ env, signal, version: 'test', logDestination: logs }), []);
+    assert.deepEqual(
+      logs.records().find(r => r['msg'] === 'database schema up to date')?.['applied_migrations'],
+      [],
+    );
+  });
+{%- endif %}
 });

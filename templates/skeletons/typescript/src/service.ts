@@ -13,7 +13,7 @@ import { createLogger } from './logging.ts';
 import { createRegistry, HttpMetrics } from './metrics.ts';
 {%- if values.database %}
 import { PgItemStore } from './postgres/items.ts';
-import { migrate } from './postgres/migrate.ts';
+import { migrate, pendingMigrations } from './postgres/migrate.ts';
 import { connect } from './postgres/pool.ts';
 {%- endif %}
 import { shutdown } from './shutdown.ts';
@@ -66,8 +66,14 @@ export async function run(options: RunOptions): Promise<void> {
     signal: options.signal,
   });
   try {
-    const applied = await migrate(pool);
-    logger.info({ applied_migrations: applied }, 'database schema up to date');
+    // The service never migrates: the migration Job did before this release's
+    // pods started. A schema without this build's migrations means it did not run.
+    const pending = await pendingMigrations(pool);
+    if (pending.length > 0) {
+      throw new Error(
+        `the database lacks migrations ${pending.join(', ')} of this build: run \`node dist/server.js migrate\` first (in Kubernetes the chart's migration Job does)`,
+      );
+    }
     const app = buildApp({
       logger,
       registry,
@@ -110,6 +116,33 @@ export async function run(options: RunOptions): Promise<void> {
   logger.info('stopped');
 }
 
+{%- if values.database %}
+/**
+ * Applies the pending schema migrations and resolves once they are applied:
+ * the migrate command, which the chart's migration Job runs before each
+ * release's pods start.
+ */
+export async function runMigrations(options: RunOptions): Promise<string[]> {
+  const config = loadConfig(options.env);
+  const logger = createLogger(config.logLevel, options.logDestination);
+  logger.info({ service: SERVICE_NAME, version: options.version }, 'migrating');
+  const pool = await connect({
+    url: config.databaseUrl,
+    applicationName: `${SERVICE_NAME}-migrate`,
+    waitMs: DATABASE_WAIT_MS,
+    logger,
+    signal: options.signal,
+  });
+  try {
+    const applied = await migrate(pool);
+    logger.info({ applied_migrations: applied }, 'database schema up to date');
+    return applied;
+  } finally {
+    await pool.end();
+  }
+}
+
+{% endif -%}
 /** Listens on port on every interface and resolves when signal aborts. */
 async function serve(app: FastifyInstance, port: number, signal: AbortSignal): Promise<void> {
   const listenTextResolver = (address: string) => `listening on ${address}`;

@@ -44,6 +44,25 @@ const serviceName = "${{ values.name }}"
 const databaseWait = 45 * time.Second
 {%- endif %}
 
+{%- if values.database %}
+
+// migrate applies the pending schema migrations and logs what it applied.
+func migrate(ctx context.Context, databaseURL string, logger *slog.Logger) error {
+	logger.Info("migrating", "service", serviceName, "version", version)
+	pool, err := postgres.Connect(ctx, databaseURL, serviceName+"-migrate", databaseWait, logger)
+	if err != nil {
+		return err
+	}
+	defer pool.Close()
+	applied, err := postgres.Migrate(ctx, pool)
+	if err != nil {
+		return err
+	}
+	logger.Info("database schema up to date", "applied_migrations", applied)
+	return nil
+}
+{%- endif %}
+
 // errShuttingDown makes /readyz fail while the server drains.
 var errShuttingDown = errors.New("shutting down")
 
@@ -52,7 +71,7 @@ func main() {
 	// After the first signal, a second one kills the process at once.
 	context.AfterFunc(ctx, stop)
 
-	if err := run(ctx, os.LookupEnv, os.Stdout); err != nil {
+	if err := run(ctx, os.Args[1:], os.LookupEnv, os.Stdout); err != nil {
 		// Also reached for invalid configuration, before LOG_LEVEL is known.
 		slog.New(slog.NewJSONHandler(os.Stderr, nil)).Error("server failed",
 			"service", serviceName, "version", version, "error", err)
@@ -61,8 +80,23 @@ func main() {
 }
 
 // run starts the service and blocks until ctx is cancelled and the server has
-// shut down, or until it fails.
-func run(ctx context.Context, lookupEnv func(string) (string, bool), logOutput io.Writer) error {
+// shut down, or until it fails.{% if values.database %} With the argument "migrate" it applies the
+// pending schema migrations and returns instead (the chart's migration Job runs
+// it before each release's pods start).{% endif %}
+func run(ctx context.Context, args []string, lookupEnv func(string) (string, bool), logOutput io.Writer) error {
+{%- if values.database %}
+	command := "serve"
+	if len(args) > 0 {
+		command = args[0]
+	}
+	if (command != "serve" && command != "migrate") || len(args) > 1 {
+		return fmt.Errorf("usage: server [serve|migrate], got %q", args)
+	}
+{%- else %}
+	if len(args) > 0 && (args[0] != "serve" || len(args) > 1) {
+		return fmt.Errorf("usage: server [serve], got %q", args)
+	}
+{%- endif %}
 	cfg, err := config.Load(lookupEnv)
 	if err != nil {
 		return fmt.Errorf("invalid configuration: %w", err)
@@ -73,6 +107,11 @@ func run(ctx context.Context, lookupEnv func(string) (string, bool), logOutput i
 	if ver == "" {
 		ver = "dev"
 	}
+{%- if values.database %}
+	if command == "migrate" {
+		return migrate(ctx, cfg.DatabaseURL, logger)
+	}
+{%- endif %}
 	logger.Info("starting", "service", serviceName, "version", ver, "go_version", runtime.Version(), "config", cfg)
 
 	reg := metrics.NewRegistry(ver)
@@ -84,11 +123,15 @@ func run(ctx context.Context, lookupEnv func(string) (string, bool), logOutput i
 		return err
 	}
 	defer pool.Close()
-	applied, err := postgres.Migrate(ctx, pool)
+	// The service never migrates: the migration Job did before this release's pods
+	// started. A schema without this build's migrations means it did not run.
+	pending, err := postgres.Pending(ctx, pool)
 	if err != nil {
 		return err
 	}
-	logger.Info("database schema up to date", "applied_migrations", applied)
+	if len(pending) > 0 {
+		return fmt.Errorf("the database lacks migrations %v of this build: run `server migrate` first (in Kubernetes the chart's migration Job does)", pending)
+	}
 	store := postgres.NewItemStore(pool)
 	ready := func(ctx context.Context) error {
 		if draining.Load() {

@@ -17,6 +17,15 @@ import (
 {%- endif %}
 )
 
+func TestRunRejectsUnknownCommands(t *testing.T) {
+	for _, args := range [][]string{{"frobnicate"}, {"serve", "extra"}} {
+		err := run(t.Context(), args, func(string) (string, bool) { return "", false }, io.Discard)
+		if err == nil || !strings.Contains(err.Error(), "usage: server") {
+			t.Errorf("run(%q) error = %v, want the usage", args, err)
+		}
+	}
+}
+
 func TestRunRejectsInvalidConfiguration(t *testing.T) {
 	lookup := func(key string) (string, bool) {
 		if key == "PORT" {
@@ -24,7 +33,7 @@ func TestRunRejectsInvalidConfiguration(t *testing.T) {
 		}
 		return "", false
 	}
-	err := run(t.Context(), lookup, io.Discard)
+	err := run(t.Context(), nil, lookup, io.Discard)
 	if err == nil || !strings.Contains(err.Error(), "invalid configuration") || !strings.Contains(err.Error(), "PORT") {
 		t.Fatalf("run() error = %v, want an invalid configuration error naming PORT", err)
 	}
@@ -59,11 +68,17 @@ func TestRunServesAndShutsDown(t *testing.T) {
 		v, ok := env[key]
 		return v, ok
 	}
+{%- if values.database %}
+	// The migration Job's command, then the service, which does not migrate.
+	if err := run(t.Context(), []string{"migrate"}, lookup, io.Discard); err != nil {
+		t.Fatalf("run(migrate) = %v", err)
+	}
+{%- endif %}
 	ctx, cancel := context.WithCancel(t.Context())
 	defer cancel()
 	logs := &syncBuffer{}
 	done := make(chan error, 1)
-	go func() { done <- run(ctx, lookup, logs) }()
+	go func() { done <- run(ctx, nil, lookup, logs) }()
 
 	base := "http://127.0.0.1:" + env["PORT"]
 	waitFor(t, base+"/healthz", done)
@@ -98,6 +113,36 @@ func TestRunServesAndShutsDown(t *testing.T) {
 		}
 	}
 }
+
+{%- if values.database %}
+
+// TestMigrateThenServe runs the migration command twice (the second run applies
+// nothing), and shows that the service refuses to start on a schema that lacks
+// its migrations instead of migrating it.
+func TestMigrateThenServe(t *testing.T) {
+	env := map[string]string{
+		"PORT":         strconv.Itoa(freePort(t)),
+		"DATABASE_URL": postgrestest.URL(t), // a new, empty schema; skips without DATABASE_URL
+	}
+	lookup := func(key string) (string, bool) {
+		v, ok := env[key]
+		return v, ok
+	}
+	err := run(t.Context(), nil, lookup, io.Discard)
+	if err == nil || !strings.Contains(err.Error(), "0001_create_items.sql") || !strings.Contains(err.Error(), "server migrate") {
+		t.Fatalf("serving an unmigrated database: err = %v, want a refusal naming the missing migration and the migrate command", err)
+	}
+	for i, want := range []string{`"applied_migrations":["0001_create_items.sql"]`, `"applied_migrations":[]`} {
+		logs := &syncBuffer{}
+		if err := run(t.Context(), []string{"migrate"}, lookup, logs); err != nil {
+			t.Fatalf("migrate run %d: %v", i+1, err)
+		}
+		if !strings.Contains(logs.String(), want) {
+			t.Errorf("migrate run %d logged %s, want %s", i+1, logs, want)
+		}
+	}
+}
+{%- endif %}
 
 func freePort(t *testing.T) int {
 	t.Helper()

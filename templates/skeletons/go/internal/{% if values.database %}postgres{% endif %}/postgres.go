@@ -1,5 +1,5 @@
 // Package postgres stores the service's data in PostgreSQL through a pgx
-// connection pool, and migrates the schema at start-up.
+// connection pool; the schema is migrated by `server migrate` (see Migrate).
 package postgres
 
 import (

@@ -41,6 +41,10 @@ func TestMigrateIsIdempotent(t *testing.T) {
 	pool := connect(t)
 	ctx := t.Context()
 
+	if pending, err := postgres.Pending(ctx, pool); err != nil || len(pending) == 0 || pending[0] != "0001_create_items.sql" {
+		t.Fatalf("Pending on an empty schema = %v, %v; want every migration, 0001_create_items.sql first", pending, err)
+	}
+
 	applied, err := postgres.Migrate(ctx, pool)
 	if err != nil {
 		t.Fatal(err)
@@ -52,13 +56,17 @@ func TestMigrateIsIdempotent(t *testing.T) {
 	if err != nil || len(again) != 0 {
 		t.Fatalf("second run applied %v (err %v), want nothing", again, err)
 	}
+	if pending, err := postgres.Pending(ctx, pool); err != nil || len(pending) != 0 {
+		t.Fatalf("Pending after migrating = %v, %v; want none", pending, err)
+	}
 	var recorded int
 	if err := pool.QueryRow(ctx, "SELECT count(*) FROM schema_migrations").Scan(&recorded); err != nil || recorded != len(applied) {
 		t.Fatalf("schema_migrations has %d rows (err %v), want %d", recorded, err, len(applied))
 	}
 }
 
-// Replicas starting together all migrate; the advisory lock serialises them.
+// Overlapping runs (a retried Job, a person running migrate by hand) are
+// serialised by the advisory lock.
 func TestConcurrentMigrations(t *testing.T) {
 	pool := connect(t)
 	var wg sync.WaitGroup

@@ -1,4 +1,5 @@
-// Schema migrations, applied at start-up by every replica.
+// Schema migrations, applied by the migrate command (the chart's migration Job)
+// before a release's pods start; the service itself never migrates.
 import type { Pool } from 'pg';
 
 import { migrations as defaultMigrations } from './migrations.ts';
@@ -12,8 +13,8 @@ export interface Migration {
 }
 
 /**
- * The key of the advisory lock that serialises migrations when several
- * replicas start at the same time.
+ * The key of the advisory lock that serialises migrations when two runs
+ * overlap (a retried Job, a person running migrate by hand).
  */
 export const MIGRATION_LOCK = 7_312_546_890_231_761;
 
@@ -34,7 +35,7 @@ export function checkMigrations(list: readonly Migration[]): string | undefined 
 /**
  * Applies the migrations that the database has not seen yet, all in one
  * transaction, and returns the names of those it applied. Running it again
- * is a no-op, so every replica runs it at start-up.
+ * is a no-op.
  */
 export async function migrate(pool: Pool, list: readonly Migration[] = defaultMigrations): Promise<string[]> {
   const problem = checkMigrations(list);
@@ -72,4 +73,18 @@ export async function migrate(pool: Pool, list: readonly Migration[] = defaultMi
   } finally {
     client.release();
   }
+}
+
+/**
+ * The names of the migrations of this build that the database has not applied
+ * yet (all of them on an empty database).
+ */
+export async function pendingMigrations(pool: Pool, list: readonly Migration[] = defaultMigrations): Promise<string[]> {
+  const { rows: exists } = await pool.query<{ found: boolean }>(
+    "SELECT to_regclass('schema_migrations') IS NOT NULL AS found",
+  );
+  if (!exists[0]?.found) return list.map(m => m.name);
+  const { rows } = await pool.query<{ version: string }>('SELECT version FROM schema_migrations');
+  const done = new Set(rows.map(row => Number(row.version)));
+  return list.filter(m => !done.has(m.version)).map(m => m.name);
 }

@@ -9,7 +9,7 @@ import { createLogger } from '../logging.ts';
 import { createRegistry, HttpMetrics } from '../metrics.ts';
 import { LogSink } from '../testing.ts';
 import { PgItemStore } from './items.ts';
-import { checkMigrations, migrate, type Migration } from './migrate.ts';
+import { checkMigrations, migrate, pendingMigrations, type Migration } from './migrate.ts';
 import { migrations } from './migrations.ts';
 import { connect, libpqCompatibleUrl } from './pool.ts';
 import { isolatedDatabaseUrl, withoutDatabase } from './testing.ts';
@@ -94,8 +94,10 @@ describe('connect', () => {
 describe('PostgreSQL', { skip: withoutDatabase }, () => {
   it('migrates once', async t => {
     const pool = await connectTo(t);
+    assert.deepEqual(await pendingMigrations(pool), ['create_items']);
     assert.deepEqual(await migrate(pool), ['create_items']);
     assert.deepEqual(await migrate(pool), []);
+    assert.deepEqual(await pendingMigrations(pool), []);
     const { rows } = await pool.query<{ n: string }>('SELECT count(*) AS n FROM schema_migrations');
     assert.equal(rows[0]?.n, '1');
   });
