@@ -38,3 +38,27 @@ describe('validateCrd', () => {
     ).toThrow(/no CRD schema for example.com\/v1 Widget/);
   });
 });
+
+describe('CRD patterns (Go regular expressions)', () => {
+  const rule = (partialResponseStrategy: string) => ({
+    apiVersion: 'monitoring.coreos.com/v1',
+    kind: 'PrometheusRule',
+    metadata: { name: 'orders-api' },
+    spec: {
+      groups: [
+        {
+          name: 'orders-api.rules',
+          partial_response_strategy: partialResponseStrategy,
+          rules: [{ alert: 'Down', expr: 'up == 0' }],
+        },
+      ],
+    },
+  });
+
+  it('honours an inline (?i) flag', () => {
+    expect(validateCrd(rule('WARN'))).toEqual([]);
+    expect(validateCrd(rule('ignore'))).toEqual([
+      '/spec/groups/0/partial_response_strategy must match pattern "^(?i)(abort|warn)?$"',
+    ]);
+  });
+});

@@ -78,6 +78,23 @@ const KUBERNETES_KEYWORDS = [
   'x-kubernetes-validations',
 ];
 
+/**
+ * CRD patterns are Go (RE2) regular expressions, which may open with inline flags such as
+ * `(?i)` (prometheus-operator's PrometheusRule does); JavaScript takes those as flags.
+ */
+export const goRegExp = Object.assign(
+  (pattern: string, flags: string) => {
+    const inline = /^(\^?)\(\?([ims]+)\)/.exec(pattern);
+    if (!inline) return new RegExp(pattern, flags);
+    const extra = [...new Set(inline[2])].filter(f => !flags.includes(f));
+    return new RegExp(
+      inline[1] + pattern.slice(inline[0].length),
+      flags + extra.join(''),
+    );
+  },
+  { code: 'new RegExp' },
+);
+
 let crdAjv: Ajv | undefined;
 const crdValidators = new Map<string, ValidateFunction>();
 
@@ -93,6 +110,7 @@ export function validateCustomResource(
       strictTypes: false,
       strictRequired: false,
       strictTuples: false,
+      code: { regExp: goRegExp },
     });
     addFormats(crdAjv);
     crdAjv.addVocabulary(KUBERNETES_KEYWORDS);
