@@ -40,8 +40,22 @@ describe('buildApplications', () => {
           },
           syncPolicy: {
             automated: { prune: true, selfHeal: true },
-            syncOptions: ['CreateNamespace=true'],
+            syncOptions: [
+              'CreateNamespace=true',
+              'RespectIgnoreDifferences=true',
+            ],
           },
+          ignoreDifferences: [
+            {
+              group: 'networking.istio.io',
+              kind: 'VirtualService',
+              name: 'orders-api',
+              jqPathExpressions: [
+                '.spec.http[].route[].weight',
+                '.spec.http[] | select(.name == "canary-header")',
+              ],
+            },
+          ],
         },
       })),
     );
@@ -169,7 +183,7 @@ describe('buildApplications', () => {
       syncPolicy: { automated: false },
     });
     expect(manual.spec.syncPolicy).toEqual({
-      syncOptions: ['CreateNamespace=true'],
+      syncOptions: ['CreateNamespace=true', 'RespectIgnoreDifferences=true'],
     });
     const [bare] = buildApplications(cases[2][1]);
     expect(bare.spec).not.toHaveProperty('syncPolicy');
@@ -186,7 +200,15 @@ describe('buildApplications', () => {
     a.spec.syncPolicy!.syncOptions!.push('X=y');
     a.spec.source!.helm!.valueFiles!.push('more.yaml');
     expect(b.metadata.labels!.team).toBe('a');
-    expect(b.spec.syncPolicy!.syncOptions).toEqual(['CreateNamespace=true']);
+    expect(b.spec.syncPolicy!.syncOptions).toEqual([
+      'CreateNamespace=true',
+      'RespectIgnoreDifferences=true',
+    ]);
+    a.spec.ignoreDifferences![0].jqPathExpressions!.push('.x');
+    expect(b.spec.ignoreDifferences![0].jqPathExpressions).toEqual([
+      '.spec.http[].route[].weight',
+      '.spec.http[] | select(.name == "canary-header")',
+    ]);
     expect(input.environments![0].valueFiles).toEqual(['v.yaml']);
   });
 });

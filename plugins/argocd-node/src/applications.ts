@@ -11,6 +11,7 @@ import {
   Application,
   ApplicationDestination,
   AppProject,
+  ResourceIgnoreDifferences,
   SyncPolicy,
 } from './types';
 import {
@@ -47,8 +48,41 @@ export const DEFAULT_CHART_PATH = 'chart';
 export const DEFAULT_TARGET_REVISION = 'HEAD';
 /** @public */
 export const DEFAULT_ENVIRONMENTS = ['staging', 'production'];
-/** @public */
-export const DEFAULT_SYNC_OPTIONS = ['CreateNamespace=true'];
+/**
+ * `RespectIgnoreDifferences=true`: a sync keeps the live values of the fields
+ * {@link canaryIgnoreDifferences} names, so a sync during a canary does not reset its weights.
+ *
+ * @public
+ */
+export const DEFAULT_SYNC_OPTIONS = [
+  'CreateNamespace=true',
+  'RespectIgnoreDifferences=true',
+];
+
+/**
+ * The fields of the Runway chart's VirtualService (named after the release) that Argo Rollouts
+ * changes during a canary: the weights of its routes and the header route it adds
+ * (`canary-header`). Argo CD leaves them out of its diff, so a rollout in progress does not show
+ * the Application OutOfSync and self-heal does not fight the controller (Argo Rollouts' advice
+ * for Istio with GitOps).
+ *
+ * @public
+ */
+export function canaryIgnoreDifferences(
+  releaseName: string,
+): ResourceIgnoreDifferences[] {
+  return [
+    {
+      group: 'networking.istio.io',
+      kind: 'VirtualService',
+      name: releaseName,
+      jqPathExpressions: [
+        '.spec.http[].route[].weight',
+        '.spec.http[] | select(.name == "canary-header")',
+      ],
+    },
+  ];
+}
 
 /**
  * The zod type of one environment of {@link ApplicationsInput}.
@@ -445,7 +479,8 @@ export function destinationFor(
  * `path` of `repoUrl`, released as `appName` (the Runway chart names its objects after the
  * release, so the release name must be the service name, not the Application name) with the
  * environment's value files, into the environment's namespace and cluster; labelled
- * `backstage.io/kubernetes-id: <appName>` and with the resources finalizer. Pure.
+ * `backstage.io/kubernetes-id: <appName>` and with the resources finalizer; Argo CD ignores the
+ * canary's weights in the chart's VirtualService ({@link canaryIgnoreDifferences}). Pure.
  *
  * @public
  */
@@ -478,6 +513,7 @@ export function buildApplications(
       ...(Object.keys(resolved.syncPolicy).length > 0 && {
         syncPolicy: structuredClone(resolved.syncPolicy),
       }),
+      ignoreDifferences: canaryIgnoreDifferences(resolved.appName),
     },
   }));
 }

@@ -44,7 +44,7 @@ describe('diffApplication', () => {
       a => {
         a.spec.syncPolicy!.automated!.allowEmpty = false;
         a.spec.source!.chart = '';
-        a.spec.ignoreDifferences = [];
+        a.spec.info = [];
         a.spec.revisionHistoryLimit = 0;
       },
     ],

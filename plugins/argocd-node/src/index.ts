@@ -12,6 +12,7 @@ export {
   applyApplicationsDefaults,
   buildApplications,
   buildAppProject,
+  canaryIgnoreDifferences,
   checkApplicationsInput,
   destinationFor,
   resolveApplicationsInput,

@@ -77,6 +77,22 @@ export type SyncPolicy = {
 };
 
 /**
+ * One entry of an Application's `spec.ignoreDifferences`: fields of matching resources that
+ * Argo CD leaves out of its diff (a controller owns them).
+ *
+ * @public
+ */
+export type ResourceIgnoreDifferences = {
+  group?: string;
+  kind: string;
+  name?: string;
+  namespace?: string;
+  jsonPointers?: string[];
+  jqPathExpressions?: string[];
+  managedFieldsManagers?: string[];
+};
+
+/**
  * `spec` of an Application
  *
  * @public
@@ -86,6 +102,7 @@ export type ApplicationSpec = {
   source?: ApplicationSource;
   destination: ApplicationDestination;
   syncPolicy?: SyncPolicy;
+  ignoreDifferences?: ResourceIgnoreDifferences[];
   [key: string]: unknown;
 };
 
