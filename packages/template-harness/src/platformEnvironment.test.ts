@@ -393,9 +393,13 @@ describe('the platform and the service chart (templates/skeletons/chart) agree',
     );
 
     // Both sides were read: the chart assumes monitors, dashboards and a mesh...
-    expect(new Set(chart.monitors.map(m => m.kind))).toContain(
-      'ServiceMonitor',
-    );
+    expect([...new Set(chart.monitors.map(m => m.kind))].sort()).toEqual([
+      'PodMonitor',
+      'PrometheusRule',
+    ]);
+    // (every variant renders the service orders-api)
+    expect(chart.mergedMetricsScrapes).toEqual(['PodMonitor/orders-api']);
+    expect(chart.istioRollouts).toEqual(['Rollout/orders-api']);
     expect(chart.dashboards.length).toBeGreaterThan(0);
     expect(chart.meshWorkloads.length).toBeGreaterThan(0);
     expect(chart.monitoringNamespace).toBe(platform.prometheus?.namespace);

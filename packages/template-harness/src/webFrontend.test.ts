@@ -115,10 +115,47 @@ describe('web-frontend rendered repository', () => {
               },
             ],
           });
-          expect(vs.spec.http.map((r: any) => r.name)).toEqual(
+          // The canary's header rule is Argo Rollouts' to add (first) during a rollout. A
+          // server's fetch of an asset its build lacks reaches the stable build unsplit, and
+          // the canary build through storefront-web-canary (ASSET_FALLBACK_ORIGINS).
+          const workload: any = objects.find(
+            o => o.kind === 'Rollout' || o.kind === 'Deployment',
+          );
+          const fallback = {
+            rules: vs.spec.http.map((r: any) => r.name),
+            rule: vs.spec.http.find((r: any) => r.name === 'asset-fallback'),
+            origins: workload.spec.template.spec.containers[0].env.find(
+              (e: any) => e.name === 'ASSET_FALLBACK_ORIGINS',
+            )?.value,
+          };
+          expect(fallback).toEqual(
             variant.canary
-              ? ['api', 'canary-header', 'default']
-              : ['api', 'default'],
+              ? {
+                  rules: ['api', 'asset-fallback', 'primary'],
+                  rule: {
+                    name: 'asset-fallback',
+                    match: [
+                      {
+                        uri: { prefix: '/assets/' },
+                        headers: { 'x-asset-fallback': { exact: '1' } },
+                      },
+                    ],
+                    route: [
+                      {
+                        destination: {
+                          host: 'storefront-web',
+                          port: { number: 80 },
+                        },
+                      },
+                    ],
+                  },
+                  origins: 'http://storefront-web-canary,http://storefront-web',
+                }
+              : {
+                  rules: ['api', 'primary'],
+                  rule: undefined,
+                  origins: undefined,
+                },
           );
         }
       });

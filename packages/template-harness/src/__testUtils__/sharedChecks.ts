@@ -1,7 +1,7 @@
 /*
  * The checks every rendered repository gets, whatever its language: nothing left
- * unrendered, the shared chart (helm lint, render per environment, strict schemas and
- * semantics), the shared CI workflow (actionlint, pinned actions), the Dockerfile, the
+ * unrendered, the shared chart (helm lint, render per environment, strict schemas,
+ * progressive-delivery semantics, promtool on the alert rules), the shared CI workflow (actionlint, pinned actions), the Dockerfile, the
  * form's name rules, and the committed example. Each template's test adds its language
  * checks and its catalog expectations.
  */
@@ -21,11 +21,16 @@ import {
   repoRoot,
 } from '../checks/manifests';
 import { checkWorkflows } from '../checks/workflow';
+import {
+  checkPrometheusRules,
+  promtoolBinary,
+} from '../checks/prometheusRules';
 import { loadTemplate, renderTemplate } from '../render';
 import { findUnrendered, listFiles, run } from '../repo';
 import { Postgres, postgresUrl, startPostgres } from '@runway/testing';
 
 const HELM = helmBinary();
+const PROMTOOL = promtoolBinary(repoRoot);
 const ACTIONLINT =
   process.env.ACTIONLINT ?? join(repoRoot, '.cache/tools/actionlint');
 
@@ -105,9 +110,14 @@ export function itHasValidSharedParts(
     await run(HELM, ['lint', '--strict', chart], { cwd: repo() });
     for (const values of ['values-staging.yaml', 'values-production.yaml']) {
       const objects = await renderChart(HELM, chart, values);
-      expect({ values, problems: checkManifests(objects) }).toEqual({
+      expect({
+        values,
+        problems: checkManifests(objects),
+        rules: await checkPrometheusRules(objects, PROMTOOL),
+      }).toEqual({
         values,
         problems: [],
+        rules: [],
       });
       // Each render in a namespace of its own: only its ServiceAccounts are stored.
       dryRuns += 1;

@@ -8,7 +8,9 @@ import {
   helmBinary,
   lintChart,
   renderChart,
+  repoRoot,
 } from './manifests';
+import { checkPrometheusRules, promtoolBinary } from './prometheusRules';
 import { partValues } from '../__testUtils__/values';
 
 const id = { 'backstage.io/kubernetes-id': 'orders-api' };
@@ -149,11 +151,13 @@ const cases: Case[] = [
       'DestinationRule/orders-api: /spec/trafficPolicy/tls/mode must be equal to one of the allowed values',
     ],
   ],
-  // canary routing
+  // routing, through canary-common (delivery.test.ts has the Rollout rules)
   [
     'weights that do not sum to 100',
     o => (vsRules(o)[1].route[1].weight = 20),
-    ['VirtualService/orders-api: http[1] route weights sum to 110, not 100'],
+    [
+      'VirtualService/orders-api: WEIGHTS_DO_NOT_SUM_TO_100: The weights of the default route of VirtualService default/orders-api add up to 110 (stable 90, canary 20); make them add up to 100.',
+    ],
   ],
   [
     'a subset the DestinationRule does not define',
@@ -162,89 +166,14 @@ const cases: Case[] = [
         { name: 'stable', labels: { track: 'stable' } },
       ]),
     [
-      'VirtualService/orders-api: http[0] routes to subset "canary", which DestinationRule/orders-api does not define',
-      'VirtualService/orders-api: http[1] routes to subset "canary", which DestinationRule/orders-api does not define',
-    ],
-  ],
-  [
-    'a host without DestinationRule',
-    o => (byKind(o, 'DestinationRule').spec.host = 'payments-api'),
-    [
-      'http[0] routes to subset "canary" of orders-api, which has no DestinationRule',
-      'http[1] routes to subset "stable" of orders-api, which has no DestinationRule',
-      'http[1] routes to subset "canary" of orders-api, which has no DestinationRule',
-    ],
-  ],
-  [
-    'a catch-all rule before the last',
-    o =>
-      vsRules(o).push({
-        route: [{ destination: { host: 'orders-api', subset: 'stable' } }],
-      }),
-    [
-      'VirtualService/orders-api: http[1] has no match, so the rules after it are never used',
+      "VirtualService/orders-api: UNKNOWN_SUBSET: VirtualService default/orders-api routes to subset 'canary' of host 'orders-api', which DestinationRule default/orders-api does not define",
     ],
   ],
   [
     'no default route',
     o => (vsRules(o)[1].match = [{ uri: { prefix: '/' } }]),
     [
-      'VirtualService/orders-api: no default route (the last http rule must have no match)',
-    ],
-  ],
-  [
-    'the header rule is not first',
-    o =>
-      vsRules(o).unshift({
-        match: [{ uri: { prefix: '/admin' } }],
-        route: [{ destination: { host: 'orders-api', subset: 'stable' } }],
-      }),
-    [
-      'VirtualService/orders-api: the first http rule that routes to this service must send the header x-canary: "true" (exact) to the canary subset alone',
-    ],
-  ],
-  [
-    'a path forwarded to another service before the header rule',
-    o =>
-      vsRules(o).unshift({
-        name: 'api',
-        match: [{ uri: { prefix: '/api' } }],
-        route: [
-          {
-            destination: {
-              host: 'payments-api.payments.svc.cluster.local',
-              port: { number: 80 },
-            },
-          },
-        ],
-      }),
-    [],
-  ],
-  [
-    'a path forwarded to this service itself before the header rule',
-    o =>
-      vsRules(o).unshift({
-        name: 'admin',
-        match: [{ uri: { prefix: '/admin' } }],
-        route: [{ destination: { host: 'orders-api', port: { number: 80 } } }],
-      }),
-    [
-      'VirtualService/orders-api: the first http rule that routes to this service must send the header x-canary: "true" (exact) to the canary subset alone',
-    ],
-  ],
-  [
-    'the header rule matches a prefix instead of the exact value',
-    o =>
-      (vsRules(o)[0].match = [{ headers: { 'x-canary': { prefix: 'true' } } }]),
-    [
-      'VirtualService/orders-api: the first http rule that routes to this service must send the header x-canary',
-    ],
-  ],
-  [
-    'the header rule sends to stable',
-    o => (vsRules(o)[0].route[0].destination.subset = 'stable'),
-    [
-      'VirtualService/orders-api: the first http rule that routes to this service must send the header x-canary',
+      'VirtualService/orders-api: UNROUTED_TRAFFIC: VirtualService default/orders-api has a match condition on every HTTP rule',
     ],
   ],
   // Service selector
@@ -335,7 +264,11 @@ const cases: Case[] = [
   [
     'pods without the track label',
     o => delete byKind(o, 'Deployment').spec.template.metadata.labels.track,
-    ['Deployment/orders-api: pods must carry the "track" label'],
+    [
+      // canary-common then finds no stable workload for the subset either.
+      "VirtualService/orders-api: NO_WORKLOAD: Subset 'stable' of DestinationRule default/orders-api selects no Deployment",
+      'Deployment/orders-api: pods must carry the "track" label',
+    ],
   ],
   // Backstage labels
   [
@@ -393,6 +326,11 @@ async function renderChartPart(database: boolean, canary: boolean) {
   return { outDir, chartDir: join(outDir, 'chart') };
 }
 
+const promtool = promtoolBinary(repoRoot);
+const kindsOf = (objects: K8sObject[]) => objects.map(o => o.kind);
+const find = (objects: K8sObject[], kind: string, name?: string): any =>
+  objects.find(o => o.kind === kind && (!name || o.metadata?.name === name));
+
 describe.each([
   [true, true],
   [true, false],
@@ -424,77 +362,219 @@ describe.each([
       await lintChart(helm, chartDir, valuesFile);
       const objects = await renderChart(helm, chartDir, valuesFile);
       expect(checkManifests(objects)).toEqual([]);
+      expect(await checkPrometheusRules(objects, promtool)).toEqual([]);
 
-      const kinds = objects.map(o => o.kind);
+      const kinds = kindsOf(objects);
+      const production = valuesFile === 'values-production.yaml';
+      const workload = find(objects, canary ? 'Rollout' : 'Deployment');
+      expect(kinds.filter(k => k === 'Rollout')).toHaveLength(canary ? 1 : 0);
       expect(kinds.filter(k => k === 'Deployment')).toHaveLength(
-        canary ? 2 : 1,
+        canary ? 0 : 1,
       );
-      for (const kind of [
-        'VirtualService',
-        'DestinationRule',
-        'PeerAuthentication',
-      ]) {
-        expect(kinds.includes(kind)).toBe(canary);
-      }
-      const env = JSON.stringify(
-        objects
-          .filter(o => o.kind === 'Deployment')
-          .map(o => (o.spec as any).template.spec.containers[0].env),
+      expect(kinds.filter(k => k === 'AnalysisTemplate')).toHaveLength(
+        canary ? 2 : 0,
       );
+      expect(
+        objects.filter(o => o.kind === 'Service').map(o => o.metadata?.name),
+      ).toEqual(canary ? ['orders-api', 'orders-api-canary'] : ['orders-api']);
+      // Always in the mesh; a VirtualService only for the canary (no routes or gateways here).
+      expect(kinds.includes('PeerAuthentication')).toBe(true);
+      expect(
+        workload.spec.template.metadata.labels['sidecar.istio.io/inject'],
+      ).toBe('true');
+      expect(kinds.includes('VirtualService')).toBe(canary);
+      expect(kinds.includes('DestinationRule')).toBe(false);
+      // Monitoring: merged metrics on the sidecar agent's port, selected by kube-prometheus-stack.
+      const monitor = find(objects, 'PodMonitor');
+      expect(monitor.metadata.labels.release).toBe('kube-prometheus-stack');
+      expect(monitor.spec.podMetricsEndpoints[0]).toMatchObject({
+        portNumber: 15020,
+        path: '/stats/prometheus',
+      });
+      const alerts = find(objects, 'PrometheusRule').spec.groups[0].rules.map(
+        (r: any) => r.alert,
+      );
+      expect(alerts).toEqual([
+        'OrdersApiHighErrorRatio',
+        'OrdersApiHighLatencyP99',
+        'OrdersApiRestarting',
+        ...(canary ? ['OrdersApiCanaryAborted'] : []),
+      ]);
+      // Migrations: a hook Job with the release's image; the pods only serve.
+      const job = find(objects, 'Job');
+      const image = workload.spec.template.spec.containers[0].image;
+      const migrate = job?.spec.template.spec.containers[0];
+      expect(migrate && { image: migrate.image, args: migrate.args }).toEqual(
+        database ? { image, args: ['migrate'] } : undefined,
+      );
+      const env = JSON.stringify(workload.spec.template.spec.containers[0].env);
       expect(env.includes('"orders-api-db-app"')).toBe(database);
-      expect(kinds.includes('HorizontalPodAutoscaler')).toBe(
-        valuesFile === 'values-production.yaml',
+      const hpa = find(objects, 'HorizontalPodAutoscaler');
+      expect(hpa?.spec.scaleTargetRef).toEqual(
+        production
+          ? {
+              apiVersion: canary ? 'argoproj.io/v1alpha1' : 'apps/v1',
+              kind: canary ? 'Rollout' : 'Deployment',
+              name: 'orders-api',
+            }
+          : undefined,
       );
-      // Both environments start with all traffic on stable.
-      const vs: any = objects.find(o => o.kind === 'VirtualService');
-      const weights = vs?.spec.http.at(-1).route.map((r: any) => r.weight);
-      expect(weights).toEqual(canary ? [100, 0] : undefined);
+      // Git holds all traffic on stable; production waits for a person first.
+      const steps: any[] = workload.spec.strategy.canary?.steps ?? [];
+      const canarySetup = {
+        gitWeights: find(objects, 'VirtualService')
+          ?.spec.http.at(-1)
+          .route.map((r: any) => r.weight),
+        firstSteps: steps.slice(0, 2).map(s => Object.keys(s)[0]),
+        waitsForAPerson: steps.some(s => s.pause && !s.pause.duration),
+        weights: steps.filter(s => s.setWeight).map(s => s.setWeight),
+      };
+      const weights = production ? [10, 25, 50] : [20, 50];
+      expect(canarySetup).toEqual(
+        canary
+          ? {
+              gitWeights: [100, 0],
+              firstSteps: ['setCanaryScale', 'setHeaderRoute'],
+              waitsForAPerson: production,
+              weights,
+            }
+          : {
+              gitWeights: undefined,
+              firstSteps: [],
+              waitsForAPerson: false,
+              weights: [],
+            },
+      );
     },
     60_000,
   );
 });
 
-describe('canary weights', () => {
+describe('values that contradict each other', () => {
   let outDir: string;
   let chartDir: string;
   beforeAll(async () => {
-    ({ outDir, chartDir } = await renderChartPart(false, true));
+    ({ outDir, chartDir } = await renderChartPart(true, true));
   }, 60_000);
   afterAll(() => rmSync(outDir, { recursive: true, force: true }));
 
-  it('refuses to render a split that does not sum to 100', async () => {
-    const valuesFile = join(outDir, 'bad-weights.yaml');
-    writeFileSync(
-      valuesFile,
-      'image:\n  tag: abc123\ncanary:\n  weights:\n    stable: 70\n    canary: 20\n',
-    );
-    await expect(renderChart(helm, chartDir, valuesFile)).rejects.toThrow(
-      'canary.weights must sum to 100, got stable 70 + canary 20 = 90',
-    );
-  }, 60_000);
-
-  it('renders the split it is given', async () => {
-    const valuesFile = join(outDir, 'good-weights.yaml');
-    writeFileSync(
-      valuesFile,
-      'image:\n  tag: abc123\ncanary:\n  image:\n    tag: def456\n  weights:\n    stable: 75\n    canary: 25\n',
-    );
-    const objects = await renderChart(helm, chartDir, valuesFile);
-    expect(checkManifests(objects)).toEqual([]);
-    const vs: any = objects.find(o => o.kind === 'VirtualService');
-    expect(vs.spec.http.at(-1).route.map((r: any) => r.weight)).toEqual([
-      75, 25,
-    ]);
-    const canaryPods: any = objects.find(
-      o => o.metadata?.name === 'orders-api-canary',
-    );
-    expect(canaryPods.spec.template.metadata.labels.version).toBe('def456');
-  }, 60_000);
+  it.each([
+    [
+      'the canary without the mesh',
+      'mesh: {enabled: false}',
+      'canary.enabled is true but mesh.enabled is false',
+    ],
+    [
+      'gateways without the mesh',
+      'canary: {enabled: false}\nmesh: {enabled: false, gateways: [istio-ingress/public], hosts: [orders.example.com]}',
+      'mesh.hosts is set but mesh.enabled is false',
+    ],
+    [
+      'routes without the mesh',
+      'canary: {enabled: false}\nmesh: {enabled: false}\nroutes: [{name: api, prefix: /api, host: a.b.svc.cluster.local, port: 80}]',
+      'routes is set but mesh.enabled is false',
+    ],
+    [
+      'gateways without hosts',
+      'mesh: {gateways: [istio-ingress/public]}',
+      'mesh.gateways is set but mesh.hosts is empty',
+    ],
+    [
+      'secrets without an IAM role',
+      'secrets: [{name: k, objectName: orders-api/prod, env: K}]',
+      'secrets is set but serviceAccount.roleArn is empty',
+    ],
+    [
+      'weights that go down',
+      'canary: {steps: [{setWeight: 50}, {pause: {duration: 1m}}, {setWeight: 20}]}',
+      'canary.steps[2].setWeight is 20, lower than the 50 of an earlier step',
+    ],
+    [
+      'steps without any weight',
+      'canary: {steps: [{pause: {}}]}',
+      'canary.steps has no setWeight step',
+    ],
+    ['a weight over 100', 'canary: {steps: [{setWeight: 120}]}', 'setWeight'],
+    [
+      'a step that is neither',
+      'canary: {steps: [{setWeight: 20, pause: {}}]}',
+      "at '/canary/steps/0': maxProperties",
+    ],
+    [
+      'no replicas for the canary',
+      'replicaCount: 0',
+      'replicaCount is 0 with canary.enabled',
+    ],
+    [
+      'the analysis without Prometheus',
+      'monitoring: {prometheusAddress: ""}',
+      "at '/monitoring/prometheusAddress'",
+    ],
+    [
+      'migrations without a database',
+      'database: {enabled: false}',
+      'database.migrations.enabled is true but database.enabled is false',
+    ],
+    [
+      'autoscaling bounds the wrong way round',
+      'autoscaling: {enabled: true, minReplicas: 5, maxReplicas: 2}',
+      'autoscaling.minReplicas (5) is greater than autoscaling.maxReplicas (2)',
+    ],
+    [
+      'no monitor selector label',
+      // (null removes the default's key: Helm merges an empty map with the defaults)
+      'monitoring: {selectorLabels: {release: null}}',
+      "at '/monitoring/selectorLabels': minProperties",
+    ],
+  ])(
+    'refuses %s, naming the value',
+    async (_name, override, message) => {
+      const valuesFile = join(outDir, 'override.yaml');
+      writeFileSync(valuesFile, `image: {tag: abc123}\n${override}\n`);
+      await expect(renderChart(helm, chartDir, valuesFile)).rejects.toThrow(
+        message,
+      );
+    },
+    60_000,
+  );
 
   it('fails with a clear message when the image tag is not set', async () => {
     await expect(renderChart(helm, chartDir, 'values.yaml')).rejects.toThrow(
       'image.tag is empty',
     );
+  }, 60_000);
+
+  it('outside the mesh: no sidecar, no mTLS policy, metrics scraped from the app', async () => {
+    const valuesFile = join(outDir, 'no-mesh.yaml');
+    writeFileSync(
+      valuesFile,
+      'image: {tag: abc123}\ncanary: {enabled: false}\nmesh: {enabled: false}\n',
+    );
+    const objects = await renderChart(helm, chartDir, valuesFile);
+    expect(checkManifests(objects)).toEqual([]);
+    expect(kindsOf(objects)).not.toContain('PeerAuthentication');
+    expect(kindsOf(objects)).not.toContain('VirtualService');
+    const pod = find(objects, 'Deployment').spec.template;
+    expect(pod.metadata.labels['sidecar.istio.io/inject']).toBeUndefined();
+    expect(
+      find(objects, 'PodMonitor').spec.podMetricsEndpoints[0],
+    ).toMatchObject({
+      port: 'http',
+      path: '/metrics',
+    });
+  }, 60_000);
+
+  it('binds the gateways and the mesh with the same canary routing', async () => {
+    const valuesFile = join(outDir, 'gateway.yaml');
+    writeFileSync(
+      valuesFile,
+      'image: {tag: abc123}\nmesh: {hosts: [orders.example.com], gateways: [istio-ingress/public]}\n',
+    );
+    const objects = await renderChart(helm, chartDir, valuesFile);
+    expect(checkManifests(objects)).toEqual([]);
+    const vs = find(objects, 'VirtualService');
+    expect(vs.spec.hosts).toEqual(['orders-api', 'orders.example.com']);
+    expect(vs.spec.gateways).toEqual(['mesh', 'istio-ingress/public']);
   }, 60_000);
 });
 

@@ -10,6 +10,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { parse, parseAllDocuments } from 'yaml';
+import { checkDelivery } from './delivery';
 
 const run = promisify(execFile);
 
@@ -201,25 +202,17 @@ export function validateSchemas(
 // ------------------------------------------------------------------ semantics
 
 const KUBERNETES_ID = 'backstage.io/kubernetes-id';
-const CANARY_HEADER = 'x-canary';
 
-type Route = {
-  destination?: { host?: string; subset?: string };
-  weight?: number;
-};
-type HttpRule = {
-  name?: string;
-  match?: Record<string, any>[];
-  route?: Route[];
-};
-
-/** Runway's conventions; each problem names the object it is about. */
+/**
+ * Runway's conventions; each problem names the object it is about. Routing, canary,
+ * analysis and migration rules live in delivery.ts (checked through canary-common).
+ */
 export function checkSemantics(
   objects: K8sObject[],
   options: Pick<CheckOptions, 'namespace'> = {},
 ): string[] {
   return [
-    ...checkVirtualServices(objects, options.namespace ?? 'default'),
+    ...checkDelivery(objects, { namespace: options.namespace ?? 'default' }),
     ...checkServiceSelectors(objects),
     ...checkPods(objects),
     ...checkBackstageLabels(objects),
@@ -240,136 +233,9 @@ function ofKind(
 }
 
 /**
- * A host as Istio resolves it: a short name (`svc`) is in the object's namespace;
- * `svc.ns` and `svc.ns.svc.cluster.local` name theirs; others compare whole.
+ * A Service never selects by version or track in Git: Argo Rollouts pins the stable and
+ * canary Services to their revisions itself.
  */
-function resolveHost(host: string, namespace: string): string {
-  const [name, ns, ...rest] = host.split('.');
-  if (ns === undefined) return `${name}.${namespace}`;
-  if (rest.length === 0 || rest[0] === 'svc') return `${name}.${ns}`;
-  return host;
-}
-
-function isCatchAll(rule: HttpRule): boolean {
-  return !rule.match || rule.match.length === 0;
-}
-
-function checkVirtualServices(
-  objects: K8sObject[],
-  releaseNamespace: string,
-): string[] {
-  const problems: string[] = [];
-  const destinationRules = ofKind(
-    objects,
-    'DestinationRule',
-    'networking.istio.io',
-  );
-  for (const vs of ofKind(objects, 'VirtualService', 'networking.istio.io')) {
-    const where = nameOf(vs);
-    const namespace = vs.metadata?.namespace ?? releaseNamespace;
-    const rules: HttpRule[] = (vs.spec as any)?.http ?? [];
-
-    rules.forEach((rule, i) => {
-      const routes = rule.route ?? [];
-      // Istio gives a lone destination 100 when its weight is omitted.
-      const sum = routes.reduce(
-        (total, r) => total + (r.weight ?? (routes.length === 1 ? 100 : 0)),
-        0,
-      );
-      if (routes.length > 0 && sum !== 100) {
-        problems.push(
-          `${where}: http[${i}] route weights sum to ${sum}, not 100`,
-        );
-      }
-      for (const route of routes) {
-        const { host, subset } = route.destination ?? {};
-        if (!host || !subset) continue;
-        const target = resolveHost(host, namespace);
-        const destinationRule = destinationRules.find(
-          dr =>
-            resolveHost(
-              (dr.spec as any)?.host ?? '',
-              dr.metadata?.namespace ?? releaseNamespace,
-            ) === target,
-        );
-        const subsets: { name?: string }[] =
-          (destinationRule?.spec as any)?.subsets ?? [];
-        if (!destinationRule) {
-          problems.push(
-            `${where}: http[${i}] routes to subset "${subset}" of ${host}, which has no DestinationRule`,
-          );
-        } else if (!subsets.some(s => s.name === subset)) {
-          problems.push(
-            `${where}: http[${i}] routes to subset "${subset}", which ${nameOf(
-              destinationRule,
-            )} does not define`,
-          );
-        }
-      }
-    });
-
-    const last = rules.length - 1;
-    if (rules.length === 0 || !isCatchAll(rules[last])) {
-      problems.push(
-        `${where}: no default route (the last http rule must have no match)`,
-      );
-    }
-    rules.forEach((rule, i) => {
-      if (i < last && isCatchAll(rule)) {
-        problems.push(
-          `${where}: http[${i}] has no match, so the rules after it are never used`,
-        );
-      }
-    });
-
-    const routesToCanary = rules.some(r =>
-      (r.route ?? []).some(d => d.destination?.subset === 'canary'),
-    );
-    // Rules that forward a path to another service (a frontend's /api) may come first;
-    // the header rule must precede every rule that routes to this service.
-    const ownHosts = new Set<string>(
-      ((vs.spec as any)?.hosts ?? []).map((h: string) =>
-        resolveHost(h, namespace),
-      ),
-    );
-    const firstOwnRule = rules.find(r =>
-      (r.route ?? []).some(
-        d =>
-          d.destination?.subset !== undefined ||
-          ownHosts.has(resolveHost(d.destination?.host ?? '', namespace)),
-      ),
-    );
-    if (routesToCanary && !isCanaryHeaderRule(firstOwnRule)) {
-      problems.push(
-        `${where}: the first http rule that routes to this service must send the header ${CANARY_HEADER}: "true" (exact) to the canary subset alone`,
-      );
-    }
-  }
-  return problems;
-}
-
-/** One match condition, made only of `x-canary: {exact: "true"}`, routed to the canary only. */
-function isCanaryHeaderRule(rule?: HttpRule): boolean {
-  if (!rule || rule.match?.length !== 1) return false;
-  const match = rule.match[0];
-  const conditions = Object.keys(match).filter(k => k !== 'name');
-  const headers = match.headers ?? {};
-  if (conditions.length !== 1 || Object.keys(headers).length !== 1)
-    return false;
-  if (
-    headers[CANARY_HEADER]?.exact !== 'true' ||
-    Object.keys(headers[CANARY_HEADER]).length !== 1
-  ) {
-    return false;
-  }
-  const routes = rule.route ?? [];
-  const weighted = routes.filter(
-    r => (r.weight ?? (routes.length === 1 ? 100 : 0)) > 0,
-  );
-  return weighted.length === 1 && weighted[0].destination?.subset === 'canary';
-}
-
-/** The Service spans both tracks and all versions; Istio subsets split them. */
 function checkServiceSelectors(objects: K8sObject[]): string[] {
   return ofKind(objects, 'Service', '').flatMap(service => {
     const selector: Record<string, string> =
@@ -467,7 +333,15 @@ function checkPods(objects: K8sObject[]): string[] {
           );
         }
       }
-      const labels = template.metadata?.labels ?? {};
+      // A Rollout's controller adds each revision's track label (stable/canaryMetadata).
+      const canaryStrategy = (object.spec as any)?.strategy?.canary;
+      const labels: Record<string, string | undefined> = {
+        ...(canaryStrategy?.canaryMetadata?.labels?.track &&
+        canaryStrategy?.stableMetadata?.labels?.track
+          ? { track: canaryStrategy.stableMetadata.labels.track }
+          : {}),
+        ...template.metadata?.labels,
+      };
       const longRunning = [
         'Deployment',
         'StatefulSet',

@@ -51,16 +51,17 @@ function chart(overrides: Partial<ChartAssumptions> = {}): ChartAssumptions {
   return {
     monitors: [
       {
-        kind: 'ServiceMonitor',
+        kind: 'PodMonitor',
         name: 'orders-api',
-        labels: { app: 'orders-api' },
+        labels: { app: 'orders-api', release: 'kube-prometheus-stack' },
       },
     ],
     dashboards: [
       { name: 'orders-api-dashboard', labels: { grafana_dashboard: '1' } },
     ],
-    scrapeCertificateFiles: ['/etc/prom-certs/cert-chain.pem'],
-    meshWorkloads: ['Deployment/orders-api'],
+    scrapeCertificateFiles: [],
+    mergedMetricsScrapes: ['PodMonitor/orders-api'],
+    meshWorkloads: ['Rollout/orders-api'],
     istioRollouts: ['Rollout/orders-api'],
     prometheusAddresses: [
       'http://kube-prometheus-stack-prometheus.monitoring.svc.cluster.local:9090',
@@ -83,14 +84,17 @@ function platform(overrides: Partial<PlatformFacts> = {}): PlatformFacts {
         PrometheusRule: {},
         Probe: {},
       },
-      istioCertificatesPath: '/etc/prom-certs/',
     },
     grafanaDashboards: {
       label: 'grafana_dashboard',
       labelValue: '1',
       searchNamespace: 'ALL',
     },
-    istio: { cni: true, sidecarSeccomp: 'RuntimeDefault' },
+    istio: {
+      cni: true,
+      sidecarSeccomp: 'RuntimeDefault',
+      prometheusMerge: true,
+    },
     rollouts: { istio: true },
     ingressGatewayNamespace: 'istio-ingress',
     ...overrides,
@@ -130,14 +134,9 @@ describe('checkServiceChartContract', () => {
         "chart analysis queries Prometheus at http://prometheus-operated.monitoring:9090, but the platform's Prometheus is http://kube-prometheus-stack-prometheus.monitoring.svc.cluster.local:9090",
       ],
       [
-        'the certificates it scrapes with',
-        { scrapeCertificateFiles: ['/etc/istio-certs/cert-chain.pem'] },
-        "chart monitors scrape with /etc/istio-certs/cert-chain.pem, but the platform's Prometheus holds Istio certificates in /etc/prom-certs/ only",
-      ],
-      [
-        'to scraping without Istio certificates',
-        { scrapeCertificateFiles: [] },
-        "the platform's Prometheus runs an Istio sidecar for certificates in /etc/prom-certs/, but no chart monitor scrapes with them: drop it from kube-prometheus-stack's values",
+        'to scraping over Istio mTLS with certificates',
+        { scrapeCertificateFiles: ['/etc/prom-certs/cert-chain.pem'] },
+        "chart monitors scrape with /etc/prom-certs/cert-chain.pem, but the platform's Prometheus holds Istio certificates nowhere",
       ],
       [
         'the ingress gateway namespace',
@@ -161,18 +160,34 @@ describe('checkServiceChartContract', () => {
             ...prometheus,
             selectors: {
               ...prometheus.selectors,
-              ServiceMonitor: {
-                matchLabels: { release: 'kube-prometheus-stack' },
+              PodMonitor: {
+                matchLabels: { release: 'prometheus' },
               },
             },
           },
         },
-        'chart ServiceMonitor/orders-api has labels {"app":"orders-api"}, which the platform\'s Prometheus does not select (ServiceMonitor selector {"matchLabels":{"release":"kube-prometheus-stack"}})',
+        'chart PodMonitor/orders-api has labels {"app":"orders-api","release":"kube-prometheus-stack"}, which the platform\'s Prometheus does not select (PodMonitor selector {"matchLabels":{"release":"prometheus"}})',
       ],
       [
-        'no Istio certificates in Prometheus',
-        { prometheus: { ...prometheus, istioCertificatesPath: undefined } },
-        "chart monitors scrape with /etc/prom-certs/cert-chain.pem, but the platform's Prometheus holds Istio certificates nowhere",
+        'an Istio sidecar for certificates in Prometheus',
+        {
+          prometheus: {
+            ...prometheus,
+            istioCertificatesPath: '/etc/prom-certs/',
+          },
+        },
+        "the platform's Prometheus runs an Istio sidecar for certificates in /etc/prom-certs/, but no chart monitor scrapes with them: drop it from kube-prometheus-stack's values",
+      ],
+      [
+        'metrics merging off',
+        {
+          istio: {
+            cni: true,
+            sidecarSeccomp: 'RuntimeDefault',
+            prometheusMerge: false,
+          },
+        },
+        "chart PodMonitor/orders-api scrape Istio's merged metrics on :15020/stats/prometheus, but the platform's istiod sets meshConfig.enablePrometheusMerge false",
       ],
       [
         'Grafana looking in one namespace',
@@ -187,13 +202,19 @@ describe('checkServiceChartContract', () => {
       ],
       [
         'Istio without CNI',
-        { istio: { cni: false, sidecarSeccomp: 'RuntimeDefault' } },
-        'chart Deployment/orders-api join the mesh under Pod Security "restricted", which needs Istio\'s CNI agent (the cni chart and istiod pilot.cni.enabled)',
+        {
+          istio: {
+            cni: false,
+            sidecarSeccomp: 'RuntimeDefault',
+            prometheusMerge: true,
+          },
+        },
+        'chart Rollout/orders-api join the mesh under Pod Security "restricted", which needs Istio\'s CNI agent (the cni chart and istiod pilot.cni.enabled)',
       ],
       [
         'sidecars without a seccomp profile',
-        { istio: { cni: true } },
-        'chart Deployment/orders-api join the mesh under Pod Security "restricted", which needs istiod global.proxy.seccompProfile.type RuntimeDefault (found none)',
+        { istio: { cni: true, prometheusMerge: true } },
+        'chart Rollout/orders-api join the mesh under Pod Security "restricted", which needs istiod global.proxy.seccompProfile.type RuntimeDefault (found none)',
       ],
       [
         'Argo Rollouts without its Istio RBAC',
@@ -219,7 +240,7 @@ describe('checkServiceChartContract', () => {
 });
 
 describe('chartAssumptions', () => {
-  it('reads monitors, dashboards, certificates, mesh pods, Istio rollouts, analysis addresses and namespaces', () => {
+  it('reads monitors, dashboards, certificates, merged-metrics scrapes, mesh pods, Istio rollouts, analysis addresses and namespaces', () => {
     const objects: K8sObject[] = [
       {
         apiVersion: 'monitoring.coreos.com/v1',
@@ -228,6 +249,16 @@ describe('chartAssumptions', () => {
         spec: {
           endpoints: [
             { tlsConfig: { caFile: '/etc/prom-certs/root-cert.pem' } },
+          ],
+        },
+      },
+      {
+        apiVersion: 'monitoring.coreos.com/v1',
+        kind: 'PodMonitor',
+        metadata: { name: 'svc', labels: { release: 'kps' } },
+        spec: {
+          podMetricsEndpoints: [
+            { portNumber: 15020, path: '/stats/prometheus' },
           ],
         },
       },
@@ -274,11 +305,15 @@ describe('chartAssumptions', () => {
       },
     };
     expect(chartAssumptions(objects, values)).toEqual({
-      monitors: [{ kind: 'ServiceMonitor', name: 'svc', labels: { a: 'b' } }],
+      monitors: [
+        { kind: 'ServiceMonitor', name: 'svc', labels: { a: 'b' } },
+        { kind: 'PodMonitor', name: 'svc', labels: { release: 'kps' } },
+      ],
       dashboards: [
         { name: 'svc-dashboard', labels: { grafana_dashboard: '1' } },
       ],
       scrapeCertificateFiles: ['/etc/prom-certs/root-cert.pem'],
+      mergedMetricsScrapes: ['PodMonitor/svc'],
       meshWorkloads: ['Rollout/svc'],
       istioRollouts: ['Rollout/svc'],
       prometheusAddresses: ['http://p.monitoring:9090'],
@@ -346,12 +381,13 @@ describe('platformFacts', () => {
     );
   });
 
-  it('reads Istio CNI, the sidecar seccomp profile, Rollouts RBAC and the gateway namespace', () => {
+  it('reads Istio CNI, the sidecar seccomp profile, metrics merging, Rollouts RBAC and the gateway namespace', () => {
     const facts = platformFacts([
       app('istio-cni', 'cni', 'istio-system'),
       app('istiod', 'istiod', 'istio-system', {
         pilot: { cni: { enabled: true } },
         global: { proxy: { seccompProfile: { type: 'RuntimeDefault' } } },
+        meshConfig: { enablePrometheusMerge: false },
       }),
       app('argo-rollouts', 'argo-rollouts', 'argo-rollouts', {
         providerRBAC: { providers: { istio: false } },
@@ -359,7 +395,11 @@ describe('platformFacts', () => {
       app('istio-ingressgateway', 'gateway', 'istio-ingress'),
     ]);
     expect(facts).toEqual({
-      istio: { cni: true, sidecarSeccomp: 'RuntimeDefault' },
+      istio: {
+        cni: true,
+        sidecarSeccomp: 'RuntimeDefault',
+        prometheusMerge: false,
+      },
       rollouts: { istio: false },
       ingressGatewayNamespace: 'istio-ingress',
     });

@@ -55,6 +55,11 @@ export type ChartAssumptions = {
   dashboards: { name: string; labels: Record<string, string> }[];
   /** Certificate files monitor endpoints scrape with (tlsConfig caFile/certFile/keyFile). */
   scrapeCertificateFiles: string[];
+  /**
+   * Monitors that scrape Istio's merged metrics (the sidecar agent's plain-HTTP
+   * :15020/stats/prometheus), which exist only with the mesh's metrics merging on.
+   */
+  mergedMetricsScrapes: string[];
   /** Pods that join the mesh (sidecar.istio.io/inject: "true"). */
   meshWorkloads: string[];
   /** Rollouts whose canary routes traffic with Istio. */
@@ -66,6 +71,10 @@ export type ChartAssumptions = {
   /** values.yaml networkPolicy.ingressGatewayNamespace. */
   ingressGatewayNamespace?: string;
 };
+
+/** Where Istio's sidecar agent serves the merged metrics (metrics merging). */
+const ISTIO_AGENT_PORT = 15020;
+const ISTIO_MERGED_METRICS_PATH = '/stats/prometheus';
 
 const MONITOR_KINDS = [
   'ServiceMonitor',
@@ -128,6 +137,22 @@ export function chartAssumptions(
           .filter((f): f is string => typeof f === 'string'),
       ),
     ),
+    mergedMetricsScrapes: unique(
+      monitors
+        .filter(o => {
+          const spec = o.spec as any;
+          return [
+            ...(spec?.endpoints ?? []),
+            ...(spec?.podMetricsEndpoints ?? []),
+          ].some(
+            (e: any) =>
+              (e.portNumber === ISTIO_AGENT_PORT ||
+                e.targetPort === ISTIO_AGENT_PORT) &&
+              e.path === ISTIO_MERGED_METRICS_PATH,
+          );
+        })
+        .map(named),
+    ),
     meshWorkloads: unique(
       objects
         .filter(o => {
@@ -185,6 +210,8 @@ export type PlatformFacts = {
   istio: {
     cni: boolean;
     sidecarSeccomp?: string;
+    /** meshConfig.enablePrometheusMerge (Istio's default: on). */
+    prometheusMerge: boolean;
   };
   rollouts?: { istio: boolean };
   ingressGatewayNamespace?: string;
@@ -226,7 +253,7 @@ function kubePrometheusFullname(values: Record<string, any>, release: string) {
 
 /** The platform's facts from its add-on Applications. */
 export function platformFacts(apps: Application[]): PlatformFacts {
-  const facts: PlatformFacts = { istio: { cni: false } };
+  const facts: PlatformFacts = { istio: { cni: false, prometheusMerge: true } };
 
   const kps = byChart(apps, 'kube-prometheus-stack');
   if (kps) {
@@ -280,6 +307,7 @@ export function platformFacts(apps: Application[]): PlatformFacts {
   facts.istio = {
     cni: Boolean(byChart(apps, 'cni')) && istiod.pilot?.cni?.enabled === true,
     sidecarSeccomp: istiod.global?.proxy?.seccompProfile?.type,
+    prometheusMerge: istiod.meshConfig?.enablePrometheusMerge !== false,
   };
 
   const rollouts = byChart(apps, 'argo-rollouts');
@@ -417,6 +445,17 @@ export function checkServiceChartContract(
         })`,
       );
     }
+  }
+
+  if (
+    chart.mergedMetricsScrapes.length > 0 &&
+    !platform.istio.prometheusMerge
+  ) {
+    problems.push(
+      `chart ${chart.mergedMetricsScrapes.join(
+        ', ',
+      )} scrape Istio's merged metrics on :${ISTIO_AGENT_PORT}${ISTIO_MERGED_METRICS_PATH}, but the platform's istiod sets meshConfig.enablePrometheusMerge false`,
+    );
   }
 
   if (chart.istioRollouts.length > 0 && !platform.rollouts?.istio) {
