@@ -17,7 +17,12 @@ process.on('SIGTERM', onSignal);
 process.on('SIGINT', onSignal);
 
 const version = readVersion();
+const args = process.argv.slice(2);
 try {
+  const command = args[0] ?? 'serve';
+  if (args.length > 1 || !['serve'].includes(command)) {
+    throw new Error(`usage: server.js [serve], got ${JSON.stringify(args)}`);
+  }
   await run({ env: process.env, signal: stop.signal, version });
   // Every handle is closed, so Node exits now; should a library have left one
   // open, this keeps it from holding the pod until it is killed.

@@ -56,9 +56,7 @@ export async function run(options: RunOptions): Promise<void> {
     },
   });
   logger.info('stopped');
-}
-
-/** Listens on port on every interface and resolves when signal aborts. */
+}/** Listens on port on every interface and resolves when signal aborts. */
 async function serve(app: FastifyInstance, port: number, signal: AbortSignal): Promise<void> {
   const listenTextResolver = (address: string) => `listening on ${address}`;
   try {

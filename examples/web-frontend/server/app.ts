@@ -8,7 +8,8 @@ import { once } from 'node:events';
 import { createReadStream } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { pipeline } from 'node:stream/promises';
-import { ASSETS_PREFIX, CACHE_NEVER, CACHE_REVALIDATE, cacheControlFor, securityHeaders } from './headers.ts';
+import { FALLBACK_HEADER, type AssetFallback } from './assetFallback.ts';
+import { ASSETS_PREFIX, CACHE_IMMUTABLE, CACHE_NEVER, CACHE_REVALIDATE, cacheControlFor, securityHeaders } from './headers.ts';
 import type { Logger, LogLevel } from './logging.ts';
 import { METRICS_CONTENT_TYPE, type Metrics } from './metrics.ts';
 import { apiOrigin, type PublicConfig } from './publicConfig.ts';
@@ -25,6 +26,8 @@ export interface AppOptions {
   isReady: () => boolean;
   /** True once the server stops: responses then close their keep-alive connection. */
   isClosing?: () => boolean;
+  /** Where a hashed asset this build lacks is fetched from (the other canary track). */
+  assetFallback?: AssetFallback;
 }
 
 export type RequestListener = (req: IncomingMessage, res: ServerResponse) => void;
@@ -51,7 +54,7 @@ interface RequestContext {
 }
 
 export function createApp(options: AppOptions): RequestListener {
-  const { files, publicConfig, logger, metrics, isReady, isClosing = () => false } = options;
+  const { files, publicConfig, logger, metrics, isReady, isClosing = () => false, assetFallback } = options;
   const index = files.get('/index.html');
   if (!index) throw new Error('the build has no index.html: run npm run build first');
 
@@ -112,9 +115,20 @@ export function createApp(options: AppOptions): RequestListener {
       return;
     }
     if (path.startsWith(ASSETS_PREFIX)) {
+      ctx.route = `${ASSETS_PREFIX}{file}`;
+      // During a canary: an asset of the other track's build. A fallback request
+      // itself is never forwarded, so two servers never ask each other in a loop.
+      if (assetFallback && req.headers[FALLBACK_HEADER] === undefined) {
+        const asset = await assetFallback(path);
+        if (asset) {
+          logger.debug('asset from the other track', { path, origin: asset.origin });
+          res.setHeader('X-Asset-Fallback', 'hit');
+          sendBody(req, res, ctx, 200, asset.body, asset.contentType, CACHE_IMMUTABLE);
+          return;
+        }
+      }
       // A stale page asking for the assets of an older release, or a typo:
       // HTML would be executed as a script or style.
-      ctx.route = `${ASSETS_PREFIX}{file}`;
       sendJson(req, res, ctx, 404, { error: 'not found' });
       return;
     }

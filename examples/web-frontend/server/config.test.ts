@@ -11,6 +11,7 @@ describe('loadConfig', () => {
       shutdownDelayMs: 0,
       shutdownTimeoutMs: 15_000,
       publicConfig: DEFAULT_PUBLIC,
+      assetFallbackOrigins: [],
     });
   });
 
@@ -22,6 +23,7 @@ describe('loadConfig', () => {
         SHUTDOWN_DELAY: '5s',
         SHUTDOWN_TIMEOUT: '1m',
         APP_ENVIRONMENT: 'production',
+        ASSET_FALLBACK_ORIGINS: 'http://web-canary, http://web:8080/',
       }),
     ).toEqual({
       port: 3000,
@@ -29,6 +31,7 @@ describe('loadConfig', () => {
       shutdownDelayMs: 5000,
       shutdownTimeoutMs: 60_000,
       publicConfig: { ...DEFAULT_PUBLIC, environment: 'production' },
+      assetFallbackOrigins: ['http://web-canary', 'http://web:8080'],
     });
   });
 
@@ -41,6 +44,14 @@ describe('loadConfig', () => {
     [{ SHUTDOWN_DELAY: '-1s' }, 'SHUTDOWN_DELAY must be a duration such as 5s (0 or more), got "-1s"'],
     [{ SHUTDOWN_TIMEOUT: '0s' }, 'SHUTDOWN_TIMEOUT must be a positive duration such as 15s, got "0s"'],
     [{ PUBLIC_VERSION: '1' }, 'PUBLIC_VERSION is reserved: set APP_VERSION instead'],
+    [
+      { ASSET_FALLBACK_ORIGINS: 'http://web-canary/assets' },
+      'ASSET_FALLBACK_ORIGINS must be comma-separated http(s) origins such as http://web-canary, got "http://web-canary/assets"',
+    ],
+    [
+      { ASSET_FALLBACK_ORIGINS: 'ftp://web' },
+      'ASSET_FALLBACK_ORIGINS must be comma-separated http(s) origins such as http://web-canary, got "ftp://web"',
+    ],
   ])('rejects %j', (env, problem) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(`invalid configuration: ${problem}`);

@@ -20,6 +20,11 @@ export interface ServerConfig {
   readonly shutdownTimeoutMs: number;
   /** Served as /config.json; its version is the build's version. */
   readonly publicConfig: PublicConfig;
+  /**
+   * Origins asked for a hashed asset this build lacks (the canary tracks'
+   * Services, from ASSET_FALLBACK_ORIGINS); empty: none.
+   */
+  readonly assetFallbackOrigins: readonly string[];
 }
 
 /** Thrown by loadConfig; problems lists every invalid variable. */
@@ -87,11 +92,32 @@ export function loadConfig(env: Env): ServerConfig {
     }
   }
 
+  const assetFallbackOrigins: string[] = [];
+  for (const origin of get('ASSET_FALLBACK_ORIGINS').split(',').map(o => o.trim()).filter(Boolean)) {
+    if (isOrigin(origin)) {
+      assetFallbackOrigins.push(origin.replace(/\/$/, ''));
+    } else {
+      problems.push(
+        `ASSET_FALLBACK_ORIGINS must be comma-separated http(s) origins such as http://web-canary, got ${JSON.stringify(origin)}`,
+      );
+    }
+  }
+
   const { config: publicConfig, problems: publicProblems } = buildPublicConfig(env);
   problems.push(...publicProblems);
 
   if (problems.length > 0) throw new ConfigError(problems);
-  return { port, logLevel, shutdownDelayMs, shutdownTimeoutMs, publicConfig };
+  return { port, logLevel, shutdownDelayMs, shutdownTimeoutMs, publicConfig, assetFallbackOrigins };
+}
+
+/** An http(s) URL with nothing but scheme, host and port. */
+function isOrigin(text: string): boolean {
+  try {
+    const url = new URL(text);
+    return (url.protocol === 'http:' || url.protocol === 'https:') && `${url.origin}/` === `${text.replace(/\/$/, '')}/`;
+  } catch {
+    return false;
+  }
 }
 
 function isLogLevel(value: string): value is LogLevel {

@@ -9,6 +9,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { createApp } from './app.ts';
+import { createAssetFallback } from './assetFallback.ts';
 import { loadConfig, type ServerConfig } from './config.ts';
 import { createLogger } from './logging.ts';
 import { Metrics } from './metrics.ts';
@@ -90,6 +91,9 @@ export async function run(options: RunOptions): Promise<RunningServer> {
       metrics: new Metrics({ version }),
       isReady: () => ready,
       isClosing: () => closing,
+      ...(config.assetFallbackOrigins.length > 0 && {
+        assetFallback: createAssetFallback(config.assetFallbackOrigins),
+      }),
     }),
   );
   server.listen(options.port ?? config.port);
@@ -169,6 +173,7 @@ function describe(config: ServerConfig): Record<string, unknown> {
     shutdown_delay_ms: config.shutdownDelayMs,
     shutdown_timeout_ms: config.shutdownTimeoutMs,
     public_config: config.publicConfig,
+    asset_fallback_origins: config.assetFallbackOrigins,
   };
 }
 

@@ -38,7 +38,7 @@ func main() {
 	// After the first signal, a second one kills the process at once.
 	context.AfterFunc(ctx, stop)
 
-	if err := run(ctx, os.LookupEnv, os.Stdout); err != nil {
+	if err := run(ctx, os.Args[1:], os.LookupEnv, os.Stdout); err != nil {
 		// Also reached for invalid configuration, before LOG_LEVEL is known.
 		slog.New(slog.NewJSONHandler(os.Stderr, nil)).Error("server failed",
 			"service", serviceName, "version", version, "error", err)
@@ -48,7 +48,10 @@ func main() {
 
 // run starts the service and blocks until ctx is cancelled and the server has
 // shut down, or until it fails.
-func run(ctx context.Context, lookupEnv func(string) (string, bool), logOutput io.Writer) error {
+func run(ctx context.Context, args []string, lookupEnv func(string) (string, bool), logOutput io.Writer) error {
+	if len(args) > 0 && (args[0] != "serve" || len(args) > 1) {
+		return fmt.Errorf("usage: server [serve], got %q", args)
+	}
 	cfg, err := config.Load(lookupEnv)
 	if err != nil {
 		return fmt.Errorf("invalid configuration: %w", err)

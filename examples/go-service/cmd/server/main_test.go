@@ -13,6 +13,15 @@ import (
 	"time"
 )
 
+func TestRunRejectsUnknownCommands(t *testing.T) {
+	for _, args := range [][]string{{"frobnicate"}, {"serve", "extra"}} {
+		err := run(t.Context(), args, func(string) (string, bool) { return "", false }, io.Discard)
+		if err == nil || !strings.Contains(err.Error(), "usage: server") {
+			t.Errorf("run(%q) error = %v, want the usage", args, err)
+		}
+	}
+}
+
 func TestRunRejectsInvalidConfiguration(t *testing.T) {
 	lookup := func(key string) (string, bool) {
 		if key == "PORT" {
@@ -20,7 +29,7 @@ func TestRunRejectsInvalidConfiguration(t *testing.T) {
 		}
 		return "", false
 	}
-	err := run(t.Context(), lookup, io.Discard)
+	err := run(t.Context(), nil, lookup, io.Discard)
 	if err == nil || !strings.Contains(err.Error(), "invalid configuration") || !strings.Contains(err.Error(), "PORT") {
 		t.Fatalf("run() error = %v, want an invalid configuration error naming PORT", err)
 	}
@@ -56,7 +65,7 @@ func TestRunServesAndShutsDown(t *testing.T) {
 	defer cancel()
 	logs := &syncBuffer{}
 	done := make(chan error, 1)
-	go func() { done <- run(ctx, lookup, logs) }()
+	go func() { done <- run(ctx, nil, lookup, logs) }()
 
 	base := "http://127.0.0.1:" + env["PORT"]
 	waitFor(t, base+"/healthz", done)
