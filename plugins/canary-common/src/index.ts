@@ -78,6 +78,7 @@ export {
   rolloutActionRefusal,
   rolloutActionPatches,
   planRolloutAction,
+  rolloutActionSnapshot,
 } from './rolloutActions';
 export type {
   RolloutAction,
@@ -85,6 +86,8 @@ export type {
   RolloutPatch,
   RolloutActionPlan,
   RolloutActionState,
+  RolloutActionSnapshot,
+  RolloutActionResponse,
 } from './rolloutActions';
 export {
   HEALTH_WINDOW,

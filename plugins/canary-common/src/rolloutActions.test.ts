@@ -4,6 +4,7 @@ import {
   planRolloutAction,
   rolloutActionPatches,
   rolloutActionRefusal,
+  rolloutActionSnapshot,
   rolloutActionState,
 } from './rolloutActions';
 
@@ -227,5 +228,42 @@ describe('rolloutActionRefusal: impossible transitions', () => {
       updating: false,
       pausedByUser: false,
     });
+  });
+});
+
+describe('rolloutActionSnapshot', () => {
+  it.each<[string, RolloutActionTarget, object]>([
+    [
+      'paused at a step',
+      {
+        ...pausedAtStep(1),
+        status: { ...pausedAtStep(1).status, phase: 'Paused' },
+      },
+      {
+        phase: 'Paused',
+        currentStepIndex: 1,
+        stepCount: 4,
+        paused: true,
+        aborted: false,
+      },
+    ],
+    [
+      'paused by a person, no step index yet',
+      rollout({}, { paused: true }),
+      { stepCount: 4, paused: true, aborted: false },
+    ],
+    [
+      'aborted',
+      rollout({ abort: true, phase: 'Degraded', currentStepIndex: 0 }),
+      {
+        phase: 'Degraded',
+        currentStepIndex: 0,
+        stepCount: 4,
+        paused: false,
+        aborted: true,
+      },
+    ],
+  ])('%s', (_, target, expected) => {
+    expect(rolloutActionSnapshot(target)).toEqual(expected);
   });
 });

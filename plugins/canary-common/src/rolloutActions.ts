@@ -31,6 +31,7 @@ export type RolloutActionTarget = {
     };
   };
   status?: {
+    phase?: string;
     abort?: boolean;
     controllerPause?: boolean;
     currentStepIndex?: number;
@@ -210,4 +211,45 @@ export function planRolloutAction(
   const reason = rolloutActionRefusal(action, rolloutActionState(rollout));
   if (reason) return { allowed: false, reason };
   return { allowed: true, patches: rolloutActionPatches(action, rollout) };
+}
+
+/** Where a Rollout stood before an action, and right after its patches. */
+export type RolloutActionSnapshot = {
+  /** Argo Rollouts' phase: Healthy, Progressing, Paused, Degraded. */
+  phase?: string;
+  /** 0-based step in progress; equals stepCount once every step is done. */
+  currentStepIndex?: number;
+  stepCount: number;
+  paused: boolean;
+  aborted: boolean;
+};
+
+/** The result of one action: what was sent, and the Rollout before and right after. */
+export type RolloutActionResponse = {
+  action: RolloutAction;
+  cluster: string;
+  namespace: string;
+  rollout: string;
+  /** The patches sent, in order. */
+  patches: RolloutPatch[];
+  before: RolloutActionSnapshot;
+  /** As the last patch returned it; the controller moves on from there within seconds. */
+  after: RolloutActionSnapshot;
+};
+
+/** The snapshot of a Rollout an action reports. */
+export function rolloutActionSnapshot(
+  rollout: RolloutActionTarget,
+): RolloutActionSnapshot {
+  const s = rollout.status ?? {};
+  return {
+    ...(s.phase && { phase: s.phase }),
+    ...(s.currentStepIndex !== undefined && {
+      currentStepIndex: s.currentStepIndex,
+    }),
+    stepCount: rollout.spec?.strategy?.canary?.steps?.length ?? 0,
+    paused:
+      rollout.spec?.paused === true || (s.pauseConditions?.length ?? 0) > 0,
+    aborted: s.abort === true,
+  };
 }
