@@ -406,6 +406,7 @@ describe('canary backend', () => {
     expect(res.status).toBe(200);
     expect(Object.keys(res.body.paths).sort()).toEqual([
       '/api/canary/entities/{namespace}/{kind}/{name}',
+      '/api/canary/entities/{namespace}/{kind}/{name}/clusters/{cluster}/rollouts/{rolloutNamespace}/{rollout}/{action}',
       '/api/canary/entities/{namespace}/{kind}/{name}/databases',
     ]);
   });

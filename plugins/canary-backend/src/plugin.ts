@@ -3,6 +3,7 @@ import {
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import { canaryPermissions } from '@runway/plugin-canary-common';
 import {
   clusterAccessServiceRef,
   clusterStateServiceRef,
@@ -10,10 +11,13 @@ import {
 import { CanaryStatusService } from './service/CanaryStatusService';
 import { DatabaseStatusService } from './service/DatabaseStatusService';
 import { createRouter } from './service/router';
+import { RolloutActionService } from './service/rollouts/RolloutActionService';
 
 /**
  * The Canary backend: `GET /api/canary/entities/:namespace/:kind/:name` (canary status)
- * and `…/:name/databases` (the database card), both read from the cluster-state layer.
+ * and `…/:name/databases` (the database card), both read from the cluster-state layer;
+ * `POST …/:name/clusters/:cluster/rollouts/:namespace/:rollout/:action` (promote,
+ * promote-full, abort, retry), permission-checked and audited.
  *
  * @public
  */
@@ -22,25 +26,43 @@ export const canaryPlugin = createBackendPlugin({
   register(env) {
     env.registerInit({
       deps: {
+        config: coreServices.rootConfig,
         httpRouter: coreServices.httpRouter,
         httpAuth: coreServices.httpAuth,
+        permissions: coreServices.permissions,
+        permissionsRegistry: coreServices.permissionsRegistry,
+        auditor: coreServices.auditor,
         catalog: catalogServiceRef,
         clusterAccess: clusterAccessServiceRef,
         clusterState: clusterStateServiceRef,
       },
       async init({
+        config,
         httpRouter,
         httpAuth,
+        permissions,
+        permissionsRegistry,
+        auditor,
         catalog,
         clusterAccess,
         clusterState,
       }) {
+        permissionsRegistry.addPermissions(canaryPermissions);
         httpRouter.use(
           await createRouter({
             httpAuth,
             catalog,
             status: new CanaryStatusService(clusterAccess, clusterState),
             databases: new DatabaseStatusService(clusterAccess, clusterState),
+            rolloutActions: new RolloutActionService({
+              clusterAccess,
+              permissions,
+              auditor,
+              servicePrincipals:
+                config.getOptionalStringArray(
+                  'canary.actions.servicePrincipals',
+                ) ?? [],
+            }),
           }),
         );
       },

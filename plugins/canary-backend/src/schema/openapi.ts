@@ -1,3 +1,4 @@
+import { actionPaths, actionSchemas } from './actionSchemas';
 import { databaseSchemas } from './databaseSchemas';
 
 /**
@@ -170,6 +171,7 @@ export const spec = {
       ...databaseSchemas,
       RolloutProgress: rolloutProgress,
       AnalysisRunSummary: analysisRun,
+      ...actionSchemas,
       CanaryRelease: {
         type: 'object',
         required: [
@@ -260,6 +262,7 @@ export const spec = {
     },
   },
   paths: {
+    ...actionPaths,
     '/entities/{namespace}/{kind}/{name}/databases': {
       get: {
         operationId: 'getDatabaseStatus',

@@ -10,14 +10,17 @@ import express from 'express';
 import { spec } from '../schema/openapi';
 import { CanaryStatusService } from './CanaryStatusService';
 import { DatabaseStatusService } from './DatabaseStatusService';
+import { RolloutActionService } from './rollouts/RolloutActionService';
+import type { RolloutAction } from '@runway/plugin-canary-common';
 
 export async function createRouter(options: {
   httpAuth: HttpAuthService;
   catalog: CatalogService;
   status: CanaryStatusService;
   databases: DatabaseStatusService;
+  rolloutActions: RolloutActionService;
 }): Promise<express.Router> {
-  const { httpAuth, catalog, status, databases } = options;
+  const { httpAuth, catalog, status, databases, rolloutActions } = options;
   const router = createValidatedOpenApiRouter(spec);
 
   /** The entity of the path, as the caller may read it: unknown and forbidden look alike (404). */
@@ -44,6 +47,27 @@ export async function createRouter(options: {
       await databases.getStatus(await entityOf(req.params, credentials)),
     );
   });
+
+  router.post(
+    '/entities/:namespace/:kind/:name/clusters/:cluster/rollouts/:rolloutNamespace/:rollout/:action',
+    async (req, res) => {
+      const credentials = await httpAuth.credentials(req);
+      const { namespace, kind, name } = req.params;
+      const { cluster, rolloutNamespace, rollout, action } = req.params;
+      res.json(
+        await rolloutActions.run({
+          entity: await entityOf({ namespace, kind, name }, credentials),
+          credentials,
+          cluster,
+          namespace: rolloutNamespace,
+          rollout,
+          // One of the enum the OpenAPI spec validates.
+          action: action as RolloutAction,
+          request: req,
+        }),
+      );
+    },
+  );
 
   return router;
 }

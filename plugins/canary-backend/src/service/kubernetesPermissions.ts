@@ -1,0 +1,64 @@
+/*
+ * Every Kubernetes request the Canary backend makes, as RBAC grants: the single source of
+ * truth for the I/O code (the Rollout client checks its verbs here first) and for
+ * deploy/rbac.yaml (a test asserts the ClusterRole grants exactly these).
+ */
+import { CLUSTER_STATE_KINDS } from '@runway/plugin-cluster-access-node';
+import { CANARY_KINDS } from './CanaryStatusService';
+import { DATABASE_KINDS } from './DatabaseStatusService';
+
+/** One RBAC grant: a verb on a resource (or `resource/subresource`) of an API group. */
+export type RbacGrant = { apiGroup: string; resource: string; verb: string };
+
+/** argoproj.io/v1alpha1 Rollouts, which the actions read and patch. */
+export const ROLLOUTS = {
+  group: 'argoproj.io',
+  version: 'v1alpha1',
+  plural: 'rollouts',
+} as const;
+
+/** What the Rollout actions do: read the Rollout, patch it and its status subresource. */
+export const ROLLOUT_ACTION_GRANTS: readonly RbacGrant[] = [
+  { apiGroup: ROLLOUTS.group, resource: 'rollouts', verb: 'get' },
+  { apiGroup: ROLLOUTS.group, resource: 'rollouts', verb: 'patch' },
+  { apiGroup: ROLLOUTS.group, resource: 'rollouts/status', verb: 'patch' },
+];
+
+export const grantKey = (g: RbacGrant) =>
+  `${g.apiGroup}/${g.resource}:${g.verb}`;
+
+/** Grants deduplicated and sorted by `group/resource:verb`. */
+export function sortGrants(grants: readonly RbacGrant[]): RbacGrant[] {
+  const unique = new Map(grants.map(g => [grantKey(g), g]));
+  return [...unique.keys()].sort().map(k => unique.get(k)!);
+}
+
+/**
+ * Every grant the Canary backend needs: list and watch of each kind its views read
+ * through the cluster-state layer, and the Rollout actions' verbs.
+ */
+export function requiredGrants(): RbacGrant[] {
+  const reads = [...CANARY_KINDS, ...DATABASE_KINDS].flatMap(id => {
+    const kind = CLUSTER_STATE_KINDS[id];
+    return ['list', 'watch'].map(verb => ({
+      apiGroup: kind.group,
+      resource: kind.plural,
+      verb,
+    }));
+  });
+  return sortGrants([...reads, ...ROLLOUT_ACTION_GRANTS]);
+}
+
+/**
+ * Throws unless the Rollout actions declare this verb: the client calls it before every
+ * request, so code cannot use a verb the RBAC does not list.
+ */
+export function assertDeclared(resource: string, verb: string): void {
+  if (
+    !ROLLOUT_ACTION_GRANTS.some(g => g.resource === resource && g.verb === verb)
+  ) {
+    throw new Error(
+      `Internal error: '${verb}' on ${resource} is not declared in ROLLOUT_ACTION_GRANTS; declare it there and in deploy/rbac.yaml`,
+    );
+  }
+}
