@@ -9,5 +9,22 @@ export interface Config {
        */
       servicePrincipals?: string[];
     };
+    /**
+     * Each cluster's Prometheus (by the cluster's name in the `kubernetes` config), for the
+     * live health of the Canary tab. A cluster without one shows "Prometheus not configured".
+     */
+    prometheus?: {
+      [cluster: string]: {
+        /** Base URL, e.g. http://kube-prometheus-stack-prometheus.monitoring:9090. */
+        url: string;
+        /**
+         * The Authorization header value sent with every query (`Bearer …`, `Basic …`).
+         * @visibility secret
+         */
+        authorization?: string;
+        /** Each query's timeout; default 5, at most 30. */
+        timeoutSeconds?: number;
+      };
+    };
   };
 }

@@ -408,6 +408,7 @@ describe('canary backend', () => {
       '/api/canary/entities/{namespace}/{kind}/{name}',
       '/api/canary/entities/{namespace}/{kind}/{name}/clusters/{cluster}/rollouts/{rolloutNamespace}/{rollout}/{action}',
       '/api/canary/entities/{namespace}/{kind}/{name}/databases',
+      '/api/canary/entities/{namespace}/{kind}/{name}/health',
     ]);
   });
 });

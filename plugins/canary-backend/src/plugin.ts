@@ -12,6 +12,10 @@ import { CanaryStatusService } from './service/CanaryStatusService';
 import { DatabaseStatusService } from './service/DatabaseStatusService';
 import { createRouter } from './service/router';
 import { RolloutActionService } from './service/rollouts/RolloutActionService';
+import {
+  CanaryHealthService,
+  readPrometheusEndpoints,
+} from './service/prometheus/CanaryHealthService';
 
 /**
  * The Canary backend: `GET /api/canary/entities/:namespace/:kind/:name` (canary status)
@@ -48,11 +52,16 @@ export const canaryPlugin = createBackendPlugin({
         clusterState,
       }) {
         permissionsRegistry.addPermissions(canaryPermissions);
+        const status = new CanaryStatusService(clusterAccess, clusterState);
         httpRouter.use(
           await createRouter({
             httpAuth,
             catalog,
-            status: new CanaryStatusService(clusterAccess, clusterState),
+            status,
+            health: new CanaryHealthService({
+              status,
+              endpoints: readPrometheusEndpoints(config),
+            }),
             databases: new DatabaseStatusService(clusterAccess, clusterState),
             rolloutActions: new RolloutActionService({
               clusterAccess,

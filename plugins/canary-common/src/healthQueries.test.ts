@@ -1,4 +1,8 @@
-import { trackHealthQueries, trackMatchers } from './healthQueries';
+import {
+  releaseHealthTargets,
+  trackHealthQueries,
+  trackMatchers,
+} from './healthQueries';
 
 describe('trackHealthQueries', () => {
   it('builds the AnalysisTemplates’ queries for one track over 5 minutes', () => {
@@ -34,5 +38,71 @@ describe('trackHealthQueries', () => {
     expect(trackMatchers({ namespace: 'a"b', service: 'c\\d' })).toBe(
       'reporter="source", destination_service_namespace="a\\"b", destination_service_name="c\\\\d"',
     );
+  });
+});
+
+describe('releaseHealthTargets', () => {
+  const hostRouted = (stable: string, canary?: string) => ({
+    namespace: 'orders',
+    stable: { subset: stable },
+    ...(canary && { canary: { subset: canary } }),
+    rollout: { routing: 'host' },
+  });
+
+  it.each([
+    [
+      'short Service names, in the release’s namespace',
+      hostRouted('orders-api', 'orders-api-canary'),
+      [
+        {
+          track: 'stable',
+          target: { namespace: 'orders', service: 'orders-api' },
+        },
+        {
+          track: 'canary',
+          target: { namespace: 'orders', service: 'orders-api-canary' },
+        },
+      ],
+    ],
+    [
+      'FQDNs name their namespace',
+      hostRouted('orders-api.shop.svc.cluster.local', 'orders-api-canary.shop'),
+      [
+        {
+          track: 'stable',
+          target: { namespace: 'shop', service: 'orders-api' },
+        },
+        {
+          track: 'canary',
+          target: { namespace: 'shop', service: 'orders-api-canary' },
+        },
+      ],
+    ],
+    [
+      'no canary track: stable only',
+      hostRouted('orders-api'),
+      [
+        {
+          track: 'stable',
+          target: { namespace: 'orders', service: 'orders-api' },
+        },
+      ],
+    ],
+    [
+      'an external host is no Service',
+      hostRouted('orders-api', 'api.example.com'),
+      'The canary track routes to api.example.com, which is not a Service of the cluster.',
+    ],
+    [
+      'DestinationRule subsets share one Service',
+      {
+        namespace: 'orders',
+        stable: { subset: 'stable' },
+        canary: { subset: 'canary' },
+      },
+      'The tracks share one Service (DestinationRule subsets), so their requests cannot be told apart in Istio’s metrics; live health needs a Service per track.',
+    ],
+  ])('%s', (_, release, expected) => {
+    expect(releaseHealthTargets(release)).toEqual(expected);
   });
 });

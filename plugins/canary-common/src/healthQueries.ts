@@ -57,3 +57,56 @@ export function trackHealthQueries(
     latencyP99Ms: `histogram_quantile(0.99, sum by (le) (rate(istio_request_duration_milliseconds_bucket${all}[${window}])))`,
   };
 }
+
+/** One track of a release and the Service its requests go to. */
+export type ReleaseTrackTarget = {
+  track: 'stable' | 'canary';
+  target: TrackTarget;
+};
+
+/** The fields of a release its health targets come from. */
+export type HealthRelease = {
+  namespace: string;
+  stable: { subset: string };
+  canary?: { subset: string };
+  /** The governing Rollout's routing (`host`: one Service per track). */
+  rollout?: { routing?: string };
+};
+
+/**
+ * The Service of each track of a release, or a sentence saying why its tracks cannot be
+ * measured apart: only host-level routing (a Service per track, as the service chart's
+ * Rollouts do) separates their requests in Istio's metrics.
+ */
+export function releaseHealthTargets(
+  release: HealthRelease,
+): ReleaseTrackTarget[] | string {
+  if (release.rollout?.routing !== 'host') {
+    return 'The tracks share one Service (DestinationRule subsets), so their requests cannot be told apart in Istio’s metrics; live health needs a Service per track.';
+  }
+  const tracks: ReleaseTrackTarget[] = [];
+  for (const [track, t] of [
+    ['stable', release.stable],
+    ['canary', release.canary],
+  ] as const) {
+    if (!t) continue;
+    const target = serviceOfHost(t.subset, release.namespace);
+    if (!target) {
+      return `The ${track} track routes to ${t.subset}, which is not a Service of the cluster.`;
+    }
+    tracks.push({ track, target });
+  }
+  return tracks;
+}
+
+/** A host as Istio resolves it: `svc`, `svc.ns`, `svc.ns.svc[.cluster.local]`; else none. */
+function serviceOfHost(
+  host: string,
+  namespace: string,
+): TrackTarget | undefined {
+  const [service, ns, ...rest] = host.split('.');
+  if (!service) return undefined;
+  if (ns === undefined) return { namespace, service };
+  if (rest.length === 0 || rest[0] === 'svc') return { namespace: ns, service };
+  return undefined;
+}

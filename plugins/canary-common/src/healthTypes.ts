@@ -28,6 +28,8 @@ export type ReleaseHealth = {
   namespace: string;
   virtualService: string;
   tracks: TrackHealth[];
+  /** Why the tracks are not measured (no Service per track); `tracks` is then empty. */
+  unmeasured?: string;
 };
 
 /** One track's figures; `null` is "no data" (no request in the window). */

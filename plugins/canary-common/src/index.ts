@@ -79,6 +79,7 @@ export {
   rolloutActionPatches,
   planRolloutAction,
   rolloutActionSnapshot,
+  progressActionState,
 } from './rolloutActions';
 export type {
   RolloutAction,
@@ -88,13 +89,20 @@ export type {
   RolloutActionState,
   RolloutActionSnapshot,
   RolloutActionResponse,
+  RolloutProgressState,
 } from './rolloutActions';
 export {
   HEALTH_WINDOW,
   trackMatchers,
   trackHealthQueries,
+  releaseHealthTargets,
 } from './healthQueries';
-export type { TrackTarget, TrackHealthQueries } from './healthQueries';
+export type {
+  TrackTarget,
+  TrackHealthQueries,
+  ReleaseTrackTarget,
+  HealthRelease,
+} from './healthQueries';
 export type {
   CanaryHealthResponse,
   ClusterHealth,

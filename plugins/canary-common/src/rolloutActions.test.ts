@@ -2,6 +2,7 @@ import {
   RolloutAction,
   RolloutActionTarget,
   planRolloutAction,
+  progressActionState,
   rolloutActionPatches,
   rolloutActionRefusal,
   rolloutActionSnapshot,
@@ -265,5 +266,62 @@ describe('rolloutActionSnapshot', () => {
     ],
   ])('%s', (_, target, expected) => {
     expect(rolloutActionSnapshot(target)).toEqual(expected);
+  });
+});
+
+describe('progressActionState', () => {
+  it.each([
+    [
+      'a paused canary',
+      {
+        aborted: false,
+        pausedByUser: false,
+        stableRevision: 'a',
+        canaryRevision: 'b',
+      },
+      { canary: true, aborted: false, updating: true, pausedByUser: false },
+    ],
+    [
+      'a steady Rollout',
+      {
+        aborted: false,
+        pausedByUser: false,
+        stableRevision: 'a',
+        canaryRevision: 'a',
+      },
+      { canary: true, aborted: false, updating: false, pausedByUser: false },
+    ],
+    [
+      'an aborted one a person paused',
+      {
+        aborted: true,
+        pausedByUser: true,
+        stableRevision: 'a',
+        canaryRevision: 'b',
+      },
+      { canary: true, aborted: true, updating: true, pausedByUser: true },
+    ],
+  ])('%s', (_, progress, expected) => {
+    expect(progressActionState(progress)).toEqual(expected);
+  });
+
+  it('refuses the same transitions as the Rollout itself', () => {
+    const target = rollout({ abort: true, currentStepIndex: 0 });
+    const fromProgress = progressActionState({
+      aborted: true,
+      pausedByUser: false,
+      stableRevision: 'aaa',
+      canaryRevision: 'bbb',
+    });
+    for (const action of [
+      'promote',
+      'promote-full',
+      'abort',
+      'retry',
+    ] as const) {
+      expect(rolloutActionRefusal(action, fromProgress)).toBe(
+        rolloutActionRefusal(action, rolloutActionState(target)),
+      );
+    }
   });
 });

@@ -253,3 +253,29 @@ export function rolloutActionSnapshot(
     aborted: s.abort === true,
   };
 }
+
+/**
+ * The fields of a release's Rollout progress (the status response's `rollout`) the
+ * actions are judged on.
+ */
+export type RolloutProgressState = {
+  aborted: boolean;
+  pausedByUser: boolean;
+  stableRevision?: string;
+  canaryRevision?: string;
+};
+
+/** The state the refusals are judged on, from the progress the Canary tab shows. */
+export function progressActionState(
+  progress: RolloutProgressState,
+): RolloutActionState {
+  return {
+    // The status reports progress only for canary Rollouts.
+    canary: true,
+    aborted: progress.aborted,
+    updating:
+      !!progress.canaryRevision &&
+      progress.canaryRevision !== progress.stableRevision,
+    pausedByUser: progress.pausedByUser,
+  };
+}

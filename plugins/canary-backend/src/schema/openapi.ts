@@ -1,5 +1,7 @@
 import { actionPaths, actionSchemas } from './actionSchemas';
+import { entityParameters, notFound } from './common';
 import { databaseSchemas } from './databaseSchemas';
+import { healthPaths, healthSchemas } from './healthSchemas';
 
 /**
  * OpenAPI description of the Canary backend; requests are validated against it and it is
@@ -115,21 +117,6 @@ const analysisRun = {
   },
 } as const;
 
-const entityParameters = [
-  { in: 'path', name: 'namespace', required: true, schema: { type: 'string' } },
-  { in: 'path', name: 'kind', required: true, schema: { type: 'string' } },
-  { in: 'path', name: 'name', required: true, schema: { type: 'string' } },
-] as const;
-
-const notFound = {
-  description: 'No such entity, or the caller may not read it in the catalog.',
-  content: {
-    'application/json': {
-      schema: { $ref: '#/components/schemas/Error' },
-    },
-  },
-} as const;
-
 export const spec = {
   openapi: '3.0.3',
   info: {
@@ -172,6 +159,7 @@ export const spec = {
       RolloutProgress: rolloutProgress,
       AnalysisRunSummary: analysisRun,
       ...actionSchemas,
+      ...healthSchemas,
       CanaryRelease: {
         type: 'object',
         required: [
@@ -263,6 +251,7 @@ export const spec = {
   },
   paths: {
     ...actionPaths,
+    ...healthPaths,
     '/entities/{namespace}/{kind}/{name}/databases': {
       get: {
         operationId: 'getDatabaseStatus',

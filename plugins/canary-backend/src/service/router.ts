@@ -11,6 +11,7 @@ import { spec } from '../schema/openapi';
 import { CanaryStatusService } from './CanaryStatusService';
 import { DatabaseStatusService } from './DatabaseStatusService';
 import { RolloutActionService } from './rollouts/RolloutActionService';
+import { CanaryHealthService } from './prometheus/CanaryHealthService';
 import type { RolloutAction } from '@runway/plugin-canary-common';
 
 export async function createRouter(options: {
@@ -19,8 +20,10 @@ export async function createRouter(options: {
   status: CanaryStatusService;
   databases: DatabaseStatusService;
   rolloutActions: RolloutActionService;
+  health: CanaryHealthService;
 }): Promise<express.Router> {
-  const { httpAuth, catalog, status, databases, rolloutActions } = options;
+  const { httpAuth, catalog, status, databases, rolloutActions, health } =
+    options;
   const router = createValidatedOpenApiRouter(spec);
 
   /** The entity of the path, as the caller may read it: unknown and forbidden look alike (404). */
@@ -46,6 +49,11 @@ export async function createRouter(options: {
     res.json(
       await databases.getStatus(await entityOf(req.params, credentials)),
     );
+  });
+
+  router.get('/entities/:namespace/:kind/:name/health', async (req, res) => {
+    const credentials = await httpAuth.credentials(req);
+    res.json(await health.getHealth(await entityOf(req.params, credentials)));
   });
 
   router.post(
