@@ -11,7 +11,7 @@ export {
   EntityDatabaseCard,
 } from './plugin';
 export { canaryApiRef, CanaryClient } from './api';
-export type { CanaryApi } from './api';
+export type { CanaryApi, RolloutActionRequest } from './api';
 export {
   isCanaryAvailable,
   KUBERNETES_ID_ANNOTATION,

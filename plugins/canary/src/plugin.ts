@@ -49,14 +49,15 @@ export const EntityCanaryContent: () => JSX.Element = canaryPlugin.provide(
  *
  * @public
  */
-export const EntityDatabaseCard = canaryPlugin.provide(
-  createComponentExtension({
-    name: 'EntityDatabaseCard',
-    component: {
-      lazy: () =>
-        import('./components/EntityDatabaseCard').then(
-          m => m.EntityDatabaseCard,
-        ),
-    },
-  }),
-);
+export const EntityDatabaseCard: () => JSX.Element | null =
+  canaryPlugin.provide(
+    createComponentExtension({
+      name: 'EntityDatabaseCard',
+      component: {
+        lazy: () =>
+          import('./components/EntityDatabaseCard').then(
+            m => m.EntityDatabaseCard,
+          ),
+      },
+    }),
+  );

@@ -3,7 +3,22 @@ import { createApiRef } from '@backstage/core-plugin-api';
 import type {
   CanaryStatusResponse,
   DatabaseStatusResponse,
+  RolloutAction,
+  RolloutActionResponse,
 } from '@runway/plugin-canary-common';
+
+/**
+ * One Rollout action: what to do to which Rollout of an entity, in which cluster.
+ *
+ * @public
+ */
+export type RolloutActionRequest = {
+  entityRef: CompoundEntityRef;
+  cluster: string;
+  namespace: string;
+  rollout: string;
+  action: RolloutAction;
+};
 
 /**
  * Reads the live canary status and the databases of an entity from the Canary backend.
@@ -27,6 +42,15 @@ export interface CanaryApi {
   getDatabaseStatus(
     entityRef: CompoundEntityRef,
   ): Promise<DatabaseStatusResponse>;
+
+  /**
+   * Promotes, fully promotes, aborts or retries a Rollout of the entity. Rejects with a
+   * `ResponseError` whose message says why: 403 (the caller may not), 404 (not the
+   * entity's Rollout), 409 (the Rollout's state does not allow it).
+   */
+  runRolloutAction(
+    request: RolloutActionRequest,
+  ): Promise<RolloutActionResponse>;
 }
 
 /**

@@ -139,3 +139,68 @@ describe('CanaryClient', () => {
     ]);
   });
 });
+
+describe('CanaryClient.runRolloutAction', () => {
+  const server = setupServer();
+  registerMswTestHooks(server);
+  const client = new CanaryClient({
+    discoveryApi: { getBaseUrl: async () => baseUrl },
+    fetchApi: { fetch: (input, init) => fetch(input, init) },
+  });
+
+  it('POSTs …/clusters/:cluster/rollouts/:namespace/:rollout/:action, each segment encoded', async () => {
+    const requests: Request[] = [];
+    const answer = { action: 'abort', patches: [] };
+    server.use(
+      http.post(`${baseUrl}/entities/*`, ({ request }) => {
+        requests.push(request);
+        return HttpResponse.json(answer);
+      }),
+    );
+    const result = await client.runRolloutAction({
+      entityRef: {
+        kind: 'Component',
+        namespace: 'default',
+        name: 'orders-api',
+      },
+      cluster: 'eu west',
+      namespace: 'orders',
+      rollout: 'orders-api',
+      action: 'abort',
+    });
+    expect(result).toEqual(answer);
+    expect(requests.map(r => [r.method, r.url])).toEqual([
+      [
+        'POST',
+        `${baseUrl}/entities/default/Component/orders-api/clusters/eu%20west/rollouts/orders/orders-api/abort`,
+      ],
+    ]);
+  });
+
+  it('rejects with the ResponseError of a refusal', async () => {
+    server.use(
+      http.post(`${baseUrl}/entities/*`, () =>
+        HttpResponse.json(
+          // As the backend's error handler answers.
+          {
+            error: { name: 'NotAllowedError', message: 'You may not' },
+            response: { statusCode: 403 },
+          },
+          { status: 403 },
+        ),
+      ),
+    );
+    const error = await client
+      .runRolloutAction({
+        entityRef: { kind: 'Component', namespace: 'default', name: 'x' },
+        cluster: 'staging',
+        namespace: 'orders',
+        rollout: 'x',
+        action: 'promote',
+      })
+      .catch(e => e);
+    expect(error).toBeInstanceOf(ResponseError);
+    expect(error.response.status).toBe(403);
+    expect(error.body.error.message).toBe('You may not');
+  });
+});

@@ -4,8 +4,9 @@ import { ResponseError } from '@backstage/errors';
 import type {
   CanaryStatusResponse,
   DatabaseStatusResponse,
+  RolloutActionResponse,
 } from '@runway/plugin-canary-common';
-import { CanaryApi } from './CanaryApi';
+import { CanaryApi, RolloutActionRequest } from './CanaryApi';
 
 /**
  * The default {@link CanaryApi}: calls the `canary` backend plugin through the
@@ -23,18 +24,35 @@ export class CanaryClient implements CanaryApi {
   }
 
   getStatus(entityRef: CompoundEntityRef): Promise<CanaryStatusResponse> {
-    return this.get(entityRef, '');
+    return this.request(entityRef, '');
   }
 
   getDatabaseStatus(
     entityRef: CompoundEntityRef,
   ): Promise<DatabaseStatusResponse> {
-    return this.get(entityRef, '/databases');
+    return this.request(entityRef, '/databases');
   }
 
-  private async get<T>(
+  runRolloutAction(
+    request: RolloutActionRequest,
+  ): Promise<RolloutActionResponse> {
+    const suffix = [
+      'clusters',
+      request.cluster,
+      'rollouts',
+      request.namespace,
+      request.rollout,
+      request.action,
+    ]
+      .map(segment => encodeURIComponent(segment))
+      .join('/');
+    return this.request(request.entityRef, `/${suffix}`, { method: 'POST' });
+  }
+
+  private async request<T>(
     entityRef: CompoundEntityRef,
     suffix: string,
+    init?: RequestInit,
   ): Promise<T> {
     const baseUrl = await this.discoveryApi.getBaseUrl('canary');
     const path = [entityRef.namespace, entityRef.kind, entityRef.name]
@@ -42,6 +60,7 @@ export class CanaryClient implements CanaryApi {
       .join('/');
     const response = await this.fetchApi.fetch(
       `${baseUrl}/entities/${path}${suffix}`,
+      init,
     );
     if (!response.ok) {
       throw await ResponseError.fromResponse(response);

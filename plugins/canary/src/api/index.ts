@@ -1,3 +1,3 @@
 export { canaryApiRef } from './CanaryApi';
-export type { CanaryApi } from './CanaryApi';
+export type { CanaryApi, RolloutActionRequest } from './CanaryApi';
 export { CanaryClient } from './CanaryClient';

@@ -91,7 +91,11 @@ export function CanaryStatusView(props: { entityRef: CompoundEntityRef }) {
         />
       ) : (
         value.clusters.map(cluster => (
-          <ClusterSection key={cluster.cluster} cluster={cluster} />
+          <ClusterSection
+            key={cluster.cluster}
+            cluster={cluster}
+            onChange={refresh}
+          />
         ))
       )}
     </Box>

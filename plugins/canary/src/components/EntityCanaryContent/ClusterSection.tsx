@@ -18,7 +18,11 @@ const useStyles = makeStyles(theme => ({
 }));
 
 /** What one cluster reports: its error, a "nothing here" note, or its releases. */
-export function ClusterSection(props: { cluster: ClusterCanaries }) {
+export function ClusterSection(props: {
+  cluster: ClusterCanaries;
+  /** Called after an action changed something (to refresh the status). */
+  onChange?: () => void;
+}) {
   const { cluster } = props;
   const classes = useStyles();
   const headingId = `canary-cluster-${useId().replace(/:/g, '')}`;
@@ -54,7 +58,11 @@ export function ClusterSection(props: { cluster: ClusterCanaries }) {
             component="li"
             key={`${release.namespace}/${release.virtualService}`}
           >
-            <ReleaseCard release={release} />
+            <ReleaseCard
+              release={release}
+              cluster={cluster.cluster}
+              onChange={props.onChange}
+            />
           </Grid>
         ))}
       </Grid>

@@ -20,7 +20,11 @@ import {
 import { EntityCanaryContent } from './EntityCanaryContent';
 
 function fakeApi(impl: CanaryApi['getStatus']): jest.Mocked<CanaryApi> {
-  return { getStatus: jest.fn(impl), getDatabaseStatus: jest.fn() };
+  return {
+    getStatus: jest.fn(impl),
+    getDatabaseStatus: jest.fn(),
+    runRolloutAction: jest.fn(),
+  };
 }
 
 function answering(response: CanaryStatusResponse) {

@@ -9,6 +9,14 @@ import { TrafficSplitBar } from './TrafficSplitBar';
 import { TrackTable } from './TrackTable';
 import { HeaderOverrideHint } from './HeaderOverrideHint';
 import { ProblemList } from '../common/ProblemList';
+import { RolloutActions } from './RolloutActions';
+import type { RolloutProgressState } from '@runway/plugin-canary-common';
+
+/**
+ * The Rollout governing a release, as the status reports it (`release.rollout`, from the
+ * progressive-delivery status): its name and the fields the actions are judged on.
+ */
+type ReleaseRollout = RolloutProgressState & { name: string };
 
 const useStyles = makeStyles(theme => ({
   part: {
@@ -34,8 +42,15 @@ function PartHeading(props: { id: string; children: string }) {
 }
 
 /** One canary-routed VirtualService: phase, split, tracks, override and problems. */
-export function ReleaseCard(props: { release: CanaryRelease }) {
-  const { release } = props;
+export function ReleaseCard(props: {
+  release: CanaryRelease;
+  /** The cluster the release runs in (where its Rollout is acted on). */
+  cluster?: string;
+  onChange?: () => void;
+}) {
+  const { release, cluster } = props;
+  const rollout = (release as CanaryRelease & { rollout?: ReleaseRollout })
+    .rollout;
   const classes = useStyles();
   const title = `${release.namespace}/${release.virtualService}`;
   const idBase = `canary-release-${useId().replace(/:/g, '')}`;
@@ -84,6 +99,23 @@ export function ReleaseCard(props: { release: CanaryRelease }) {
           <HeaderOverrideHint
             override={release.headerOverride}
             hosts={release.hosts}
+          />
+        </section>
+      )}
+
+      {rollout && cluster && (
+        <section aria-labelledby={`${idBase}-actions`} className={classes.part}>
+          <PartHeading id={`${idBase}-actions`}>
+            {`Rollout ${rollout.name}`}
+          </PartHeading>
+          <RolloutActions
+            target={{
+              cluster,
+              namespace: release.namespace,
+              name: rollout.name,
+              progress: rollout,
+            }}
+            onDone={props.onChange}
           />
         </section>
       )}

@@ -13,7 +13,11 @@ import {
 import { EntityDatabaseCard } from './EntityDatabaseCard';
 
 function fakeApi(impl: CanaryApi['getDatabaseStatus']): jest.Mocked<CanaryApi> {
-  return { getStatus: jest.fn(), getDatabaseStatus: jest.fn(impl) };
+  return {
+    getStatus: jest.fn(),
+    getDatabaseStatus: jest.fn(impl),
+    runRolloutAction: jest.fn(),
+  };
 }
 
 async function renderCard(api: CanaryApi) {
