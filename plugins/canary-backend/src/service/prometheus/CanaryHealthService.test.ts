@@ -18,17 +18,26 @@ const entity: Entity = {
 };
 
 /** A host-routed canary release, as the status reports the service chart's Rollout. */
-const release = (namespace = 'orders'): CanaryRelease =>
-  ({
-    namespace,
-    virtualService: 'orders-api',
-    hosts: ['orders-api'],
-    phase: 'paused',
-    stable: { subset: 'orders-api', weight: 80 },
-    canary: { subset: 'orders-api-canary', weight: 20 },
-    problems: [],
-    rollout: { name: 'orders-api', routing: 'host' },
-  } as CanaryRelease);
+const release = (namespace = 'orders'): CanaryRelease => ({
+  namespace,
+  virtualService: 'orders-api',
+  hosts: ['orders-api'],
+  phase: 'paused',
+  stable: { subset: 'orders-api', weight: 80 },
+  canary: { subset: 'orders-api-canary', weight: 20 },
+  problems: [],
+  rollout: {
+    name: 'orders-api',
+    routing: 'host',
+    stepCount: 4,
+    currentStepIndex: 1,
+    setWeight: 20,
+    paused: true,
+    pausedByUser: false,
+    pauseReasons: ['CanaryPauseStep'],
+    aborted: false,
+  },
+});
 
 const status = (
   clusters: CanaryStatusResponse['clusters'],
@@ -151,20 +160,24 @@ describe('CanaryHealthService', () => {
   });
 
   it('a slow Prometheus is that cluster’s "unavailable", the other cluster still answers', async () => {
-    prometheus.answerAll({ value: '1', delayMs: 1000 });
+    prometheus.answerAll({ value: '1', delayMs: 5000 });
     other.answerAll({ value: '1' });
     const service = new CanaryHealthService({
       status: status([
         { cluster: 'staging', releases: [release()] },
         { cluster: 'production', releases: [release()] },
       ]),
-      endpoints: endpoints(200),
+      // Only staging's timeout is short: the other must answer even on a loaded machine.
+      endpoints: new Map([
+        ['staging', { url: prometheus.url, timeoutMs: 300 }],
+        ['production', { url: other.url, timeoutMs: 10_000 }],
+      ]),
     });
     const { clusters } = await service.getHealth(entity);
     expect(clusters[0]).toEqual({
       cluster: 'staging',
       prometheus: 'unavailable',
-      message: 'Prometheus did not answer within 0.2 s',
+      message: 'Prometheus did not answer within 0.3 s',
       releases: [],
     });
     expect(clusters[1].prometheus).toBe('ok');
@@ -254,12 +267,12 @@ describe('CanaryHealthService', () => {
   });
 
   it('does not query for a release whose tracks share a Service', async () => {
-    const subsets = {
+    const subsets: CanaryRelease = {
       ...release(),
       stable: { subset: 'stable', weight: 80 },
       canary: { subset: 'canary', weight: 20 },
       rollout: undefined,
-    } as CanaryRelease;
+    };
     const service = new CanaryHealthService({
       status: status([{ cluster: 'staging', releases: [subsets] }]),
       endpoints: endpoints(),
