@@ -1,6 +1,7 @@
 import { CompoundEntityRef } from '@backstage/catalog-model';
 import { createApiRef } from '@backstage/core-plugin-api';
 import type {
+  CanaryHealthResponse,
   CanaryStatusResponse,
   DatabaseStatusResponse,
   RolloutAction,
@@ -42,6 +43,12 @@ export interface CanaryApi {
   getDatabaseStatus(
     entityRef: CompoundEntityRef,
   ): Promise<DatabaseStatusResponse>;
+
+  /**
+   * Live health per track of the entity's releases, from each cluster's Prometheus.
+   * Rejects like {@link CanaryApi.getStatus}.
+   */
+  getHealth(entityRef: CompoundEntityRef): Promise<CanaryHealthResponse>;
 
   /**
    * Promotes, fully promotes, aborts or retries a Rollout of the entity. Rejects with a

@@ -2,6 +2,7 @@ import { CompoundEntityRef } from '@backstage/catalog-model';
 import { DiscoveryApi, FetchApi } from '@backstage/core-plugin-api';
 import { ResponseError } from '@backstage/errors';
 import type {
+  CanaryHealthResponse,
   CanaryStatusResponse,
   DatabaseStatusResponse,
   RolloutActionResponse,
@@ -31,6 +32,10 @@ export class CanaryClient implements CanaryApi {
     entityRef: CompoundEntityRef,
   ): Promise<DatabaseStatusResponse> {
     return this.request(entityRef, '/databases');
+  }
+
+  getHealth(entityRef: CompoundEntityRef): Promise<CanaryHealthResponse> {
+    return this.request(entityRef, '/health');
   }
 
   runRolloutAction(

@@ -12,7 +12,36 @@ import {
 } from '@backstage/core-components';
 import { ClusterSection } from './ClusterSection';
 import { isNotFound, UpdatedAgo } from '../common/status';
-import { useCanaryStatus } from './useCanaryStatus';
+import { useCanaryStatus, useCanaryHealth } from './useCanaryStatus';
+import type { LiveHealthState } from './LiveHealth';
+import type { CanaryHealthResponse } from '@runway/plugin-canary-common';
+import type { PolledValue } from '../common/usePolledValue';
+
+/** What the health answer says of one cluster (without its release yet). */
+function clusterHealthState(
+  health: PolledValue<CanaryHealthResponse>,
+  cluster: string,
+): (release: { namespace: string; virtualService: string }) => LiveHealthState {
+  return release => {
+    if (!health.value) {
+      return health.error
+        ? { state: 'error', message: health.error.message }
+        : { state: 'loading' };
+    }
+    const c = health.value.clusters.find(x => x.cluster === cluster);
+    if (!c)
+      return { state: 'error', message: `no answer for cluster ${cluster}` };
+    return {
+      state: 'cluster',
+      cluster: c,
+      release: c.releases.find(
+        r =>
+          r.namespace === release.namespace &&
+          r.virtualService === release.virtualService,
+      ),
+    };
+  };
+}
 
 const useStyles = makeStyles(theme => ({
   header: {
@@ -35,6 +64,7 @@ export function CanaryStatusView(props: { entityRef: CompoundEntityRef }) {
   const classes = useStyles();
   const { loading, value, error, updatedAt, refresh, refreshing } =
     useCanaryStatus(props.entityRef);
+  const health = useCanaryHealth(props.entityRef);
 
   if (loading) {
     return <Progress aria-label="Loading canary status" />;
@@ -94,6 +124,7 @@ export function CanaryStatusView(props: { entityRef: CompoundEntityRef }) {
           <ClusterSection
             key={cluster.cluster}
             cluster={cluster}
+            health={clusterHealthState(health, cluster.cluster)}
             onChange={refresh}
           />
         ))

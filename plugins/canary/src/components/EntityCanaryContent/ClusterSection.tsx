@@ -5,6 +5,7 @@ import { makeStyles } from '@material-ui/core/styles';
 import type { ClusterCanaries } from '@runway/plugin-canary-common';
 import { ClusterErrorPanel } from '../common/status';
 import { ReleaseCard } from './ReleaseCard';
+import type { LiveHealthState } from './LiveHealth';
 
 const useStyles = makeStyles(theme => ({
   section: {
@@ -20,6 +21,11 @@ const useStyles = makeStyles(theme => ({
 /** What one cluster reports: its error, a "nothing here" note, or its releases. */
 export function ClusterSection(props: {
   cluster: ClusterCanaries;
+  /** The live health of a release of this cluster. */
+  health?: (release: {
+    namespace: string;
+    virtualService: string;
+  }) => LiveHealthState;
   /** Called after an action changed something (to refresh the status). */
   onChange?: () => void;
 }) {
@@ -61,6 +67,7 @@ export function ClusterSection(props: {
             <ReleaseCard
               release={release}
               cluster={cluster.cluster}
+              health={props.health?.(release)}
               onChange={props.onChange}
             />
           </Grid>

@@ -1,3 +1,5 @@
+import type { CompoundEntityRef } from '@backstage/catalog-model';
+import type { CanaryHealthResponse } from '@runway/plugin-canary-common';
 import { act, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { Entity } from '@backstage/catalog-model';
@@ -23,6 +25,13 @@ function fakeApi(impl: CanaryApi['getStatus']): jest.Mocked<CanaryApi> {
   return {
     getStatus: jest.fn(impl),
     getDatabaseStatus: jest.fn(),
+    getHealth: jest.fn<Promise<CanaryHealthResponse>, [CompoundEntityRef]>(
+      async () => ({
+        entityRef: 'component:default/orders-api',
+        window: '5m',
+        clusters: [],
+      }),
+    ),
     runRolloutAction: jest.fn(),
   };
 }

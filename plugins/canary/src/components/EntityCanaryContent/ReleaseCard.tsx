@@ -10,13 +10,10 @@ import { TrackTable } from './TrackTable';
 import { HeaderOverrideHint } from './HeaderOverrideHint';
 import { ProblemList } from '../common/ProblemList';
 import { RolloutActions } from './RolloutActions';
-import type { RolloutProgressState } from '@runway/plugin-canary-common';
-
-/**
- * The Rollout governing a release, as the status reports it (`release.rollout`, from the
- * progressive-delivery status): its name and the fields the actions are judged on.
- */
-type ReleaseRollout = RolloutProgressState & { name: string };
+import { LiveHealth, LiveHealthState } from './LiveHealth';
+import { AnalysisRuns } from './AnalysisRuns';
+import { describeProgress } from './rolloutProgress';
+import { useNow } from '../common/usePolledValue';
 
 const useStyles = makeStyles(theme => ({
   part: {
@@ -46,11 +43,13 @@ export function ReleaseCard(props: {
   release: CanaryRelease;
   /** The cluster the release runs in (where its Rollout is acted on). */
   cluster?: string;
+  /** Live health of this release, when asked. */
+  health?: LiveHealthState;
   onChange?: () => void;
 }) {
   const { release, cluster } = props;
-  const rollout = (release as CanaryRelease & { rollout?: ReleaseRollout })
-    .rollout;
+  const { rollout, analysisRuns } = release;
+  const now = useNow(5000);
   const classes = useStyles();
   const title = `${release.namespace}/${release.virtualService}`;
   const idBase = `canary-release-${useId().replace(/:/g, '')}`;
@@ -99,6 +98,40 @@ export function ReleaseCard(props: {
           <HeaderOverrideHint
             override={release.headerOverride}
             hosts={release.hosts}
+          />
+        </section>
+      )}
+
+      {rollout && (
+        <section
+          aria-labelledby={`${idBase}-progress`}
+          className={classes.part}
+        >
+          <PartHeading id={`${idBase}-progress`}>Progress</PartHeading>
+          <Typography variant="body2" data-testid="rollout-progress">
+            {describeProgress(rollout, now)}
+          </Typography>
+        </section>
+      )}
+
+      {analysisRuns && (
+        <section
+          aria-labelledby={`${idBase}-analysis`}
+          className={classes.part}
+        >
+          <PartHeading id={`${idBase}-analysis`}>Analysis</PartHeading>
+          <AnalysisRuns runs={analysisRuns} label={`Analysis of ${title}`} />
+        </section>
+      )}
+
+      {props.health && (
+        <section aria-labelledby={`${idBase}-health`} className={classes.part}>
+          <PartHeading id={`${idBase}-health`}>
+            Live health (last 5 minutes)
+          </PartHeading>
+          <LiveHealth
+            health={props.health}
+            caption={`Live health of ${title}`}
           />
         </section>
       )}

@@ -1,3 +1,5 @@
+import type { CompoundEntityRef } from '@backstage/catalog-model';
+import type { CanaryHealthResponse } from '@runway/plugin-canary-common';
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { SWRConfig } from 'swr';
@@ -65,6 +67,13 @@ async function renderActions(options: {
   const api: jest.Mocked<CanaryApi> = {
     getStatus: jest.fn(),
     getDatabaseStatus: jest.fn(),
+    getHealth: jest.fn<Promise<CanaryHealthResponse>, [CompoundEntityRef]>(
+      async () => ({
+        entityRef: 'component:default/orders-api',
+        window: '5m',
+        clusters: [],
+      }),
+    ),
     runRolloutAction: jest.fn(options.run ?? (async () => promoted)),
   };
   const allow = options.allow ?? (() => true);

@@ -3,7 +3,10 @@ import {
   stringifyEntityRef,
 } from '@backstage/catalog-model';
 import { useApi } from '@backstage/core-plugin-api';
-import type { CanaryStatusResponse } from '@runway/plugin-canary-common';
+import type {
+  CanaryHealthResponse,
+  CanaryStatusResponse,
+} from '@runway/plugin-canary-common';
 import { canaryApiRef } from '../../api';
 import { PolledValue, usePolledValue } from '../common/usePolledValue';
 
@@ -24,6 +27,22 @@ export function useCanaryStatus(
   return usePolledValue(
     () => canaryApi.getStatus(entityRef),
     stringifyEntityRef(entityRef),
+    intervalMs,
+  );
+}
+
+/**
+ * Loads the live health of an entity's releases, re-read like the status. Prometheus is
+ * asked at most every 15 s per release by the backend, whatever the number of viewers.
+ */
+export function useCanaryHealth(
+  entityRef: CompoundEntityRef,
+  intervalMs: number = REFRESH_INTERVAL_MS,
+): PolledValue<CanaryHealthResponse> {
+  const canaryApi = useApi(canaryApiRef);
+  return usePolledValue(
+    () => canaryApi.getHealth(entityRef),
+    `${stringifyEntityRef(entityRef)}#health`,
     intervalMs,
   );
 }

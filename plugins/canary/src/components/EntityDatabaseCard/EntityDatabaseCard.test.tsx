@@ -1,3 +1,5 @@
+import type { CanaryHealthResponse } from '@runway/plugin-canary-common';
+import type { CompoundEntityRef } from '@backstage/catalog-model';
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { EntityProvider } from '@backstage/plugin-catalog-react';
@@ -16,6 +18,13 @@ function fakeApi(impl: CanaryApi['getDatabaseStatus']): jest.Mocked<CanaryApi> {
   return {
     getStatus: jest.fn(),
     getDatabaseStatus: jest.fn(impl),
+    getHealth: jest.fn<Promise<CanaryHealthResponse>, [CompoundEntityRef]>(
+      async () => ({
+        entityRef: 'component:default/orders-api',
+        window: '5m',
+        clusters: [],
+      }),
+    ),
     runRolloutAction: jest.fn(),
   };
 }

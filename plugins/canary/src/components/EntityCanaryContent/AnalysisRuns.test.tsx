@@ -1,0 +1,44 @@
+import { render, screen, within } from '@testing-library/react';
+import { AnalysisRuns } from './AnalysisRuns';
+
+describe('AnalysisRuns', () => {
+  it('lists each run with its metrics’ last measurement against their condition', () => {
+    render(
+      <AnalysisRuns
+        label="Analysis of orders/orders-api"
+        runs={[
+          {
+            name: 'orders-api-7d9f-2-1',
+            phase: 'Failed',
+            message: 'Metric "success-rate" assessed Failed',
+            metrics: [
+              {
+                name: 'success-rate',
+                phase: 'Failed',
+                successCondition: 'result[0] >= 0.99',
+                lastMeasurement: { phase: 'Failed', value: '[0.93]' },
+              },
+              { name: 'latency-p99', phase: 'Running' },
+            ],
+          },
+          { name: 'orders-api-7d9f-1-1', phase: 'Successful', metrics: [] },
+        ]}
+      />,
+    );
+    const items = within(
+      screen.getByRole('list', { name: 'Analysis of orders/orders-api' }),
+    ).getAllByRole('listitem');
+    expect(items.map(i => i.textContent)).toEqual([
+      'orders-api-7d9f-2-1: Failed (Metric "success-rate" assessed Failed)' +
+        'success-rate Failed: last [0.93] (Failed), needs result[0] >= 0.99 · latency-p99 Running: not measured yet',
+      'orders-api-7d9f-1-1: Successful',
+    ]);
+  });
+
+  it('says when no analysis has run', () => {
+    render(<AnalysisRuns label="x" runs={[]} />);
+    expect(
+      screen.getByText('No analysis has run for this revision.'),
+    ).toBeInTheDocument();
+  });
+});

@@ -1,0 +1,57 @@
+import List from '@material-ui/core/List';
+import ListItem from '@material-ui/core/ListItem';
+import ListItemText from '@material-ui/core/ListItemText';
+import Typography from '@material-ui/core/Typography';
+
+/** The fields of the status response's AnalysisRuns this list shows. */
+export type AnalysisRunFields = {
+  name: string;
+  phase: string;
+  message?: string;
+  metrics: Array<{
+    name: string;
+    phase: string;
+    successCondition?: string;
+    failureCondition?: string;
+    lastMeasurement?: { phase: string; value?: string };
+  }>;
+};
+
+/** Each AnalysisRun of the release (failures first, as the status sorts them). */
+export function AnalysisRuns(props: {
+  runs: AnalysisRunFields[];
+  label: string;
+}) {
+  if (props.runs.length === 0) {
+    return (
+      <Typography variant="body2" color="textSecondary">
+        No analysis has run for this revision.
+      </Typography>
+    );
+  }
+  return (
+    <List dense aria-label={props.label}>
+      {props.runs.map(run => (
+        <ListItem key={run.name} disableGutters alignItems="flex-start">
+          <ListItemText
+            primary={`${run.name}: ${run.phase}${
+              run.message ? ` (${run.message})` : ''
+            }`}
+            secondary={run.metrics
+              .map(m => {
+                const last = m.lastMeasurement;
+                const measured = last
+                  ? `last ${last.value ?? 'no value'} (${last.phase})`
+                  : 'not measured yet';
+                const rule = m.successCondition ?? m.failureCondition;
+                return `${m.name} ${m.phase}: ${measured}${
+                  rule ? `, needs ${rule}` : ''
+                }`;
+              })
+              .join(' · ')}
+          />
+        </ListItem>
+      ))}
+    </List>
+  );
+}
