@@ -21,6 +21,29 @@ export type GitHubRequest = {
 export type FakeCommit = { tree: string; parents: string[]; message: string };
 
 /**
+ * A check run of a commit (GitHub checks API).
+ *
+ * @public
+ */
+export type FakeCheckRun = {
+  name: string;
+  status: 'queued' | 'in_progress' | 'completed';
+  conclusion: string | null;
+};
+
+/**
+ * A commit status (GitHub statuses API).
+ *
+ * @public
+ */
+export type FakeCommitStatus = {
+  context: string;
+  state: 'success' | 'pending' | 'failure' | 'error';
+  description?: string;
+  target_url?: string;
+};
+
+/**
  * A pull request of the fake repository.
  *
  * @public
@@ -58,6 +81,12 @@ export class FakeGitHub {
   readonly pulls: FakePullRequest[] = [];
   /** Whether the token may push: GitHub's `permissions.push` of the repository. */
   canPush = true;
+  /** Check runs per commit SHA, latest per name. */
+  readonly checkRuns = new Map<string, FakeCheckRun[]>();
+  /** Statuses per commit SHA, oldest first (the combined status shows the latest per context). */
+  readonly statuses = new Map<string, FakeCommitStatus[]>();
+  /** HTTP statuses answered instead of handling a request, one per request, in order. */
+  readonly failures: number[] = [];
   #next = 0;
 
   constructor(
@@ -121,6 +150,34 @@ export class FakeGitHub {
     this.branches.set(branch, commit);
   }
 
+  /**
+   * Adds a commit with a given SHA on top of `parent` (default: the base branch's head) and
+   * moves the base branch to it, as a push to it would; returns the SHA.
+   */
+  commit(sha: string, parent?: string, message = sha): string {
+    const base = this.branches.get(this.#baseBranch)!;
+    const from = parent ?? base;
+    this.commits.set(sha, {
+      tree: this.commits.get(from)!.tree,
+      parents: [from],
+      message,
+    });
+    if (from === base) this.branches.set(this.#baseBranch, sha);
+    return sha;
+  }
+
+  #ancestors(sha: string): Set<string> {
+    const seen = new Set<string>();
+    const queue = [sha];
+    while (queue.length > 0) {
+      const next = queue.pop()!;
+      if (seen.has(next)) continue;
+      seen.add(next);
+      queue.push(...(this.commits.get(next)?.parents ?? []));
+    }
+    return seen;
+  }
+
   /** Merges an open pull request into its base branch (fast-forward) and closes it. */
   merge(number: number): void {
     const pull = this.pulls.find(
@@ -144,7 +201,17 @@ export class FakeGitHub {
     return [
       http.all(repo, handle),
       http.all(`${repo}/*`, handle),
-      http.post(`${this.#apiUrl}/graphql`, handle),
+      // GraphQL has one URL for every repository: leave other repositories' queries to
+      // their own fakes.
+      http.post(`${this.#apiUrl}/graphql`, async ({ request }) => {
+        const { variables } = (await request.clone().json()) as {
+          variables?: Record<string, string>;
+        };
+        return variables?.owner === this.options.owner &&
+          variables?.repo === this.options.repo
+          ? this.handle(request)
+          : undefined;
+      }),
     ];
   }
 
@@ -165,6 +232,10 @@ export class FakeGitHub {
       request.headers.get('authorization') !== `token ${this.options.token}`
     ) {
       return json({ message: 'Bad credentials' }, 401);
+    }
+    const failure = this.failures.shift();
+    if (failure !== undefined) {
+      return json({ message: 'Server Error' }, failure);
     }
     if (path === '/graphql') return this.#graphql(body);
     const route = `${request.method} ${path.slice(this.#repoPath.length)}`;
@@ -244,6 +315,50 @@ export class FakeGitHub {
             encoding: 'base64',
             content: Buffer.from(content).toString('base64'),
           });
+    }
+    const checks = /^GET \/commits\/([^/]+)\/check-runs$/.exec(route);
+    if (checks) {
+      if (!this.#commitAt(checks[1])) return notFound();
+      const runs = this.checkRuns.get(this.#commitAt(checks[1])!) ?? [];
+      return json({
+        total_count: runs.length,
+        check_runs: runs.map((run, index) => ({ id: index + 1, ...run })),
+      });
+    }
+    const status = /^GET \/commits\/([^/]+)\/status$/.exec(route);
+    if (status) {
+      const sha = this.#commitAt(status[1]);
+      if (!sha) return notFound();
+      const latest = new Map<string, FakeCommitStatus>();
+      for (const entry of this.statuses.get(sha) ?? []) {
+        latest.set(entry.context, entry);
+      }
+      const statuses = [...latest.values()].map(entry => ({
+        description: null,
+        target_url: null,
+        ...entry,
+      }));
+      return json({
+        sha,
+        state: statuses.every(s => s.state === 'success')
+          ? 'success'
+          : 'pending',
+        total_count: statuses.length,
+        statuses,
+      });
+    }
+    const compare = /^GET \/compare\/([^.]+)\.\.\.(.+)$/.exec(route);
+    if (compare) {
+      const [base, head] = [
+        this.#commitAt(compare[1]),
+        this.#commitAt(compare[2]),
+      ];
+      if (!base || !head) return notFound();
+      let state = 'diverged';
+      if (base === head) state = 'identical';
+      else if (this.#ancestors(head).has(base)) state = 'ahead';
+      else if (this.#ancestors(base).has(head)) state = 'behind';
+      return json({ status: state, ahead_by: 0, behind_by: 0, commits: [] });
     }
     if (route === 'GET /commits') {
       const sha = this.#commitAt(query.get('sha') ?? this.#baseBranch);

@@ -7,6 +7,12 @@
 export { FakeArgoCd } from './FakeArgoCd';
 export type { ArgoFailure, ArgoObject, ArgoRequest } from './FakeArgoCd';
 export { FakeGitHub } from './FakeGitHub';
-export type { FakeCommit, FakePullRequest, GitHubRequest } from './FakeGitHub';
+export type {
+  FakeCheckRun,
+  FakeCommit,
+  FakeCommitStatus,
+  FakePullRequest,
+  GitHubRequest,
+} from './FakeGitHub';
 export { LoopbackServer } from './serve';
 export type { FetchHandler } from './serve';

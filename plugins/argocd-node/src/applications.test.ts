@@ -132,6 +132,20 @@ describe('buildApplications', () => {
     },
   );
 
+  it('pins an environment to its own revision: staging follows main, production a commit', () => {
+    const commit = '0123456789abcdef0123456789abcdef01234567';
+    const [staging, production] = buildApplications({
+      ...minimal,
+      targetRevision: 'main',
+      environments: [
+        { name: 'staging' },
+        { name: 'production', targetRevision: commit },
+      ],
+    });
+    expect(staging.spec.source?.targetRevision).toBe('main');
+    expect(production.spec.source?.targetRevision).toBe(commit);
+  });
+
   it('applies every option', () => {
     const [dev, prod, dr] = buildApplications(cases[1][1]);
     expect(dev.metadata).toEqual({

@@ -94,6 +94,7 @@ export type EnvironmentInputSchema = z.ZodObject<{
   namespace: z.ZodOptional<z.ZodString>;
   valueFiles: z.ZodOptional<z.ZodArray<z.ZodString>>;
   cluster: z.ZodOptional<z.ZodString>;
+  targetRevision: z.ZodOptional<z.ZodString>;
 }>;
 
 /**
@@ -171,6 +172,11 @@ const environmentInputSchema: EnvironmentInputSchema = z.object({
     .optional()
     .describe(
       'Target cluster: its name in Argo CD, or its API server URL. Default: the cluster Argo CD runs in (https://kubernetes.default.svc).',
+    ),
+  targetRevision: gitToken()
+    .optional()
+    .describe(
+      "This environment's branch, tag or commit, e.g. a commit SHA for an environment that changes only by promotion. Default: the top-level targetRevision.",
     ),
 });
 
@@ -263,7 +269,9 @@ export const applicationsInputShape: ApplicationsInputShape = {
     ),
   targetRevision: gitToken()
     .default(DEFAULT_TARGET_REVISION)
-    .describe('The branch, tag or commit Argo CD deploys. Default: HEAD.'),
+    .describe(
+      'The branch, tag or commit Argo CD deploys, unless an environment sets its own. Default: HEAD.',
+    ),
   environments: z
     .array(environmentInputSchema)
     .min(1, 'must list at least one environment')
@@ -381,6 +389,7 @@ export type ResolvedApplicationsInput = {
     namespace: string;
     valueFiles: string[];
     cluster?: string;
+    targetRevision: string;
   }>;
   syncPolicy: SyncPolicy;
   labels: Record<string, string>;
@@ -439,6 +448,7 @@ export function applyApplicationsDefaults(
       ...(environment.cluster !== undefined && {
         cluster: environment.cluster,
       }),
+      targetRevision: environment.targetRevision ?? input.targetRevision,
     })),
     syncPolicy: resolveSyncPolicy(input.syncPolicy),
     labels: { ...input.labels, [KUBERNETES_ID_LABEL]: appName },
@@ -503,7 +513,7 @@ export function buildApplications(
       source: {
         repoURL: resolved.repoUrl,
         path: resolved.path,
-        targetRevision: resolved.targetRevision,
+        targetRevision: environment.targetRevision,
         helm: {
           releaseName: resolved.appName,
           valueFiles: [...environment.valueFiles],

@@ -1,12 +1,9 @@
-import {
-  AuthenticationError,
-  NotAllowedError,
-  NotFoundError,
-} from '@backstage/errors';
+import { NotAllowedError, NotFoundError } from '@backstage/errors';
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import { Octokit } from '@octokit/rest';
 import { composeCreatePullRequest } from 'octokit-plugin-create-pull-request';
 import { Document } from 'yaml';
+import { gitHubError, httpStatusOf } from './github';
 import type { GitHubRepository } from './repoUrl';
 
 const noop = () => {};
@@ -88,11 +85,6 @@ export type EnsurePullRequestOptions = {
   body: string;
 };
 
-function statusOf(error: unknown): number | undefined {
-  const status = (error as { status?: unknown } | null)?.status;
-  return typeof status === 'number' ? status : undefined;
-}
-
 /**
  * Commits files to a GitHub repository through a pull request, idempotently: one branch per
  * purpose (`branch`), all files in one commit on the base branch, no commit when the open
@@ -129,33 +121,12 @@ export class GitOpsWriter {
     try {
       return await fn();
     } catch (error) {
-      const status = statusOf(error);
-      const host = this.#repository.host;
-      if (status === 401) {
-        throw new AuthenticationError(
-          `GitHub (${host}) rejected the credentials when trying to ${what} in ${
-            this.#slug
-          }: check the token or GitHub App of integrations.github for ${host}`,
-        );
-      }
-      if (status === 403) {
-        throw new NotAllowedError(
-          `GitHub (${host}) denied the request to ${what} in ${
-            this.#slug
-          }: the token or GitHub App of integrations.github for ${host} needs write access to contents and pull requests of that repository`,
-        );
-      }
-      if (status === 404) {
-        throw new NotFoundError(
-          `GitHub (${host}) could not ${what} in ${
-            this.#slug
-          }: not found. Check argocd.gitops.repoUrl and baseBranch, and that the integrations.github credentials for ${host} can see the repository`,
-        );
-      }
-      const message = (error as Error)?.message ?? String(error);
-      throw new Error(
-        `GitHub (${host}) could not ${what} in ${this.#slug}: ${message}`,
-      );
+      throw gitHubError(this.#repository, what, error, {
+        access: 'write access to contents and pull requests of that repository',
+        notFound: `Check argocd.gitops.repoUrl and baseBranch, and that the integrations.github credentials for ${
+          this.#repository.host
+        } can see the repository`,
+      });
     }
   }
 
@@ -169,7 +140,7 @@ export class GitOpsWriter {
       });
       return data.object.sha;
     } catch (error) {
-      if (statusOf(error) === 404) return undefined;
+      if (httpStatusOf(error) === 404) return undefined;
       return this.#call(`read branch '${branch}'`, () => Promise.reject(error));
     }
   }
@@ -186,11 +157,16 @@ export class GitOpsWriter {
       if (Array.isArray(data) || data.type !== 'file') return undefined;
       return Buffer.from(data.content, 'base64').toString('utf8');
     } catch (error) {
-      if (statusOf(error) === 404) return undefined;
+      if (httpStatusOf(error) === 404) return undefined;
       return this.#call(`read '${path}' at '${ref}'`, () =>
         Promise.reject(error),
       );
     }
+  }
+
+  /** A file's text on the base branch, or undefined when there is no such file. */
+  async readFile(path: string): Promise<string | undefined> {
+    return this.#read(path, this.#baseBranch);
   }
 
   async #hasFiles(ref: string, files: GitOpsFile[]): Promise<boolean> {

@@ -11,7 +11,7 @@ import { Application, AppProject } from './types';
  * @public
  */
 export const MANAGED_BY_HEADER =
-  'Managed by Runway (scaffolder action argocd:app:create); Argo CD applies what is merged here.';
+  'Managed by Runway (scaffolder actions argocd:app:create and argocd:app:promote); Argo CD applies what is merged here.';
 
 /**
  * The branch an app's GitOps pull request comes from: one per app, so a re-run finds it.

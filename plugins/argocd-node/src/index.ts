@@ -62,7 +62,39 @@ export {
 } from './gitopsFiles';
 export { renderPath } from './paths';
 export type { PathValues } from './paths';
-export { gitRepoUrl, repoUrlProblem } from './repoUrl';
+export { gitHubRepositoryOf, gitRepoUrl, repoUrlProblem } from './repoUrl';
+export {
+  assertPromotionGates,
+  evaluatePromotionGates,
+  rolloutsOf,
+  STAGING_VERIFICATION_CONTEXT,
+} from './promotionGates';
+export type {
+  CheckRunSummary,
+  CommitStatusSummary,
+  PromotionEvidence,
+  PromotionGate,
+  PromotionGateName,
+  RolloutSummary,
+} from './promotionGates';
+export { readCommitEvidence } from './github';
+export type { CommitEvidence, GitHubRetryOptions } from './github';
+export {
+  checkPromotionInput,
+  pinnedApplication,
+  promoteApplication,
+  promotionBranchName,
+  promotionInputSchema,
+  promotionInputShape,
+  resolvePromotionInput,
+} from './promote';
+export type {
+  PromoteApplicationOptions,
+  PromotionInput,
+  PromotionInputShape,
+  PromotionResult,
+  ResolvedPromotionInput,
+} from './promote';
 export type { GitHubRepository } from './repoUrl';
 export * from './types';
 export { MAX_HELM_RELEASE_NAME_LENGTH } from './validation';

@@ -1,6 +1,11 @@
 import { InputError } from '@backstage/errors';
 import { parseValue } from '@runway/plugin-runway-common';
-import { gitRepoUrl, parseGitHubRepository, repoUrlProblem } from './repoUrl';
+import {
+  gitHubRepositoryOf,
+  gitRepoUrl,
+  parseGitHubRepository,
+  repoUrlProblem,
+} from './repoUrl';
 
 describe('gitRepoUrl', () => {
   it.each([
@@ -105,5 +110,31 @@ describe('parseGitHubRepository', () => {
     expect(() => parseGitHubRepository('argocd.gitops.repoUrl', input)).toThrow(
       `argocd.gitops.repoUrl '${input}' must name a GitHub repository as https://<host>/<owner>/<repo> or <host>/<owner>/<repo>`,
     );
+  });
+});
+
+describe('gitHubRepositoryOf', () => {
+  it.each([
+    [
+      'https://github.com/example-org/orders-api.git',
+      { host: 'github.com', owner: 'example-org', repo: 'orders-api' },
+    ],
+    [
+      'https://ghe.example.com:8443/team/web',
+      { host: 'ghe.example.com:8443', owner: 'team', repo: 'web' },
+    ],
+    [
+      'git@github.com:example-org/orders-api.git',
+      { host: 'github.com', owner: 'example-org', repo: 'orders-api' },
+    ],
+    [
+      'ssh://git@github.com/example-org/orders-api.git',
+      { host: 'github.com', owner: 'example-org', repo: 'orders-api' },
+    ],
+    ['https://gitlab.example.com/group/sub/project.git', undefined],
+    ['https://github.com/example-org', undefined],
+    ['not a url', undefined],
+  ])('%s', (url, expected) => {
+    expect(gitHubRepositoryOf(url)).toEqual(expected);
   });
 });

@@ -92,3 +92,37 @@ export function parseGitHubRepository(
     `${field} '${value}' must name a GitHub repository as https://<host>/<owner>/<repo> or <host>/<owner>/<repo>`,
   );
 }
+
+/**
+ * The GitHub repository of an Application's `repoURL` (https, ssh or scp-like form), or
+ * undefined when the URL does not name `<host>/<owner>/<repo>`. Pure.
+ *
+ * @public
+ */
+export function gitHubRepositoryOf(
+  repoUrl: string,
+): GitHubRepository | undefined {
+  const trimmed = repoUrl.trim();
+  const scp = /^[A-Za-z0-9._-]+@([A-Za-z0-9.-]+):([^/\s]+)\/([^/\s]+)$/.exec(
+    trimmed,
+  );
+  let host: string;
+  let parts: string[];
+  if (scp) {
+    [, host] = scp;
+    parts = [scp[2], scp[3]];
+  } else {
+    let url: URL;
+    try {
+      url = new URL(trimmed);
+    } catch {
+      return undefined;
+    }
+    if (!['https:', 'http:', 'ssh:'].includes(url.protocol)) return undefined;
+    host = url.protocol === 'ssh:' ? url.hostname : url.host;
+    parts = url.pathname.split('/').filter(Boolean);
+  }
+  if (parts.length !== 2) return undefined;
+  const repo = parts[1].replace(/\.git$/, '');
+  return repo ? { host, owner: parts[0], repo } : undefined;
+}
