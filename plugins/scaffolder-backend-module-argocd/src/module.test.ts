@@ -4,6 +4,7 @@ import {
   TemplateAction,
 } from '@backstage/plugin-scaffolder-node';
 import { examples } from './actions/createApp.examples';
+import { examples as promoteExamples } from './actions/promoteApp.examples';
 import scaffolderModuleArgoCd from './index';
 
 describe('scaffolderModuleArgoCd', () => {
@@ -29,7 +30,7 @@ describe('scaffolderModuleArgoCd', () => {
     return { actions, logger };
   }
 
-  it('registers argocd:app:create with its schema and examples', async () => {
+  it('registers argocd:app:create and argocd:app:promote with their schemas and examples', async () => {
     const { actions, logger } = await start({
       argocd: {
         instances: [
@@ -37,8 +38,11 @@ describe('scaffolderModuleArgoCd', () => {
         ],
       },
     });
-    expect(actions.map(a => a.id)).toEqual(['argocd:app:create']);
-    const [action] = actions;
+    expect(actions.map(a => a.id)).toEqual([
+      'argocd:app:create',
+      'argocd:app:promote',
+    ]);
+    const [action, promote] = actions;
     expect(action.supportsDryRun).toBe(true);
     expect(action.examples).toEqual(examples);
     expect(Object.keys((action.schema?.input as any).properties)).toEqual([
@@ -64,16 +68,38 @@ describe('scaffolderModuleArgoCd', () => {
       'manifests',
       'pullRequestUrl',
     ]);
+    expect(promote.supportsDryRun).toBe(true);
+    expect(promote.examples).toEqual(promoteExamples);
+    expect(Object.keys((promote.schema?.input as any).properties)).toEqual([
+      'appName',
+      'commit',
+      'instance',
+      'project',
+      'from',
+      'to',
+      'verificationContext',
+      'mode',
+    ]);
+    expect((promote.schema?.input as any).required).toEqual([
+      'appName',
+      'commit',
+    ]);
+    expect((promote.schema?.input as any).properties.commit.pattern).toBe(
+      '^(?:[0-9a-f]{40}|[0-9a-f]{64})$',
+    );
     expect(logger.info).toHaveBeenCalledWith(
-      'argocd:app:create: Argo CD instances main',
+      'argocd:app:create, argocd:app:promote: Argo CD instances main',
     );
   });
 
   it('starts without any Argo CD config, warning that the action needs one', async () => {
     const { actions, logger } = await start({});
-    expect(actions.map(a => a.id)).toEqual(['argocd:app:create']);
+    expect(actions.map(a => a.id)).toEqual([
+      'argocd:app:create',
+      'argocd:app:promote',
+    ]);
     expect(logger.warn).toHaveBeenCalledWith(
-      'No Argo CD instance under argocd.instances: argocd:app:create will fail until one is configured',
+      'No Argo CD instance under argocd.instances: argocd:app:create and argocd:app:promote will fail until one is configured (dry runs work)',
     );
   });
 
@@ -109,11 +135,14 @@ describe('scaffolderModuleArgoCd', () => {
     expect(properties.upsert.default).toBe(false);
   });
 
-  it('describes every input field', async () => {
+  it.each([0, 1])('describes every input field (action %i)', async index => {
     const { actions } = await start({});
-    const properties = (actions[0].schema?.input as any).properties;
-    for (const [, schema] of Object.entries<any>(properties)) {
-      expect(typeof schema.description).toBe('string');
+    const properties = (actions[index].schema?.input as any).properties;
+    for (const [name, schema] of Object.entries<any>(properties)) {
+      expect({ name, description: typeof schema.description }).toEqual({
+        name,
+        description: 'string',
+      });
     }
   });
 });

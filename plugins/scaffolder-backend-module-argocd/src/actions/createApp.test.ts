@@ -392,6 +392,57 @@ describe('argocd:app:create', () => {
       },
     );
 
+    it.each([
+      ['api', {}],
+      ['gitops', { mode: 'gitops' }],
+    ])(
+      'works with no Argo CD instance and no GitOps repository configured, saying a real run would fail: %s',
+      async (_name, extra) => {
+        const ctx = context(
+          {
+            ...baseInput,
+            repoUrl: 'github.com?owner=example-org&repo=orders-api',
+            ...extra,
+          },
+          { isDryRun: true },
+        );
+        const warn = jest.spyOn(ctx.logger, 'warn');
+        await action({}).handler(ctx as any);
+        expect(argo.requests).toEqual([]);
+        expect(github.requests).toEqual([]);
+        const { applications, manifests } = outputs(ctx);
+        expect(applications).toEqual([
+          {
+            name: 'orders-api-staging',
+            environment: 'staging',
+            url: 'https://argocd.invalid/applications/orders-api-staging',
+          },
+          {
+            name: 'orders-api-production',
+            environment: 'production',
+            url: 'https://argocd.invalid/applications/orders-api-production',
+          },
+        ]);
+        expect(
+          manifests.map((m: Application) => m.spec.source?.repoURL),
+        ).toEqual([
+          'https://github.com/example-org/orders-api.git',
+          'https://github.com/example-org/orders-api.git',
+        ]);
+        expect(warn.mock.calls.map(([message]) => message)).toContain(
+          'No Argo CD instance is configured (argocd.instances in app-config): a real run would fail; this dry run shows what it would do',
+        );
+      },
+    );
+
+    it('still fails a real run without an instance, before any call', async () => {
+      await expect(
+        action({}).handler(context(baseInput) as any),
+      ).rejects.toThrow(
+        'No Argo CD instance is configured: add one under argocd.instances (name, url, token) in app-config',
+      );
+    });
+
     it('still rejects bad input', async () => {
       await expect(
         run({ ...baseInput, appName: 'Orders' }, { isDryRun: true }),

@@ -1,4 +1,3 @@
-import type { LoggerService } from '@backstage/backend-plugin-api';
 import { Config } from '@backstage/config';
 import { InputError } from '@backstage/errors';
 import {
@@ -7,7 +6,6 @@ import {
   ScmIntegrationRegistry,
   ScmIntegrations,
 } from '@backstage/integration';
-import { getOctokitOptions } from '@backstage/plugin-scaffolder-backend-module-github';
 import {
   createTemplateAction,
   parseRepoUrl,
@@ -21,10 +19,8 @@ import {
   buildApplications,
   buildAppProject,
   checkApplicationsInput,
-  createOctokit,
   ensureApplication,
   ensureProject,
-  GitHubRepository,
   gitOpsBranchName,
   gitOpsFiles,
   gitRepoUrl,
@@ -34,6 +30,8 @@ import {
 } from '@runway/plugin-argocd-node';
 import { parseInput, parseValue } from '@runway/plugin-runway-common';
 import { z } from 'zod/v3';
+import { instanceFor } from '../lib/dryRun';
+import { octokitForRepository } from '../lib/octokit';
 import { examples } from './createApp.examples';
 
 /** @public */
@@ -168,31 +166,6 @@ export function createArgocdAppCreateAction(
     return `https://${parsed.host}/${owner}/${parsed.repo}.git`;
   }
 
-  /** An Octokit with the integrations.github credentials for the GitOps repository. */
-  async function octokitFor(
-    repository: GitHubRepository,
-    logger: LoggerService,
-  ) {
-    const { host, owner, repo } = repository;
-    if (!integrations.github.byHost(host)) {
-      throw new InputError(
-        `argocd.gitops.repoUrl is on ${host}, which has no integrations.github entry in app-config: add one with a token or a GitHub App`,
-      );
-    }
-    const octokitOptions = await getOctokitOptions({
-      integrations,
-      credentialsProvider: githubCredentialsProvider,
-      host,
-      owner,
-      repo,
-    });
-    return createOctokit({
-      token: String(octokitOptions.auth),
-      baseUrl: octokitOptions.baseUrl,
-      logger,
-    });
-  }
-
   return createTemplateAction({
     id: ACTION_ID,
     description:
@@ -210,11 +183,17 @@ export function createArgocdAppCreateAction(
       // across fields, and checks direct callers' input too.
       const input = parseInput(createAppInputSchema, ctx.input);
       const { mode, createProject } = input;
-      const instance = instances.get(input.instance);
+      const instance = instanceFor(
+        instances,
+        input.instance,
+        ctx.isDryRun === true,
+        logger,
+      );
       if (mode === 'gitops' && !gitops) {
-        throw new InputError(
-          "mode 'gitops' needs argocd.gitops in app-config (repoUrl, and optionally baseBranch, pathPattern)",
-        );
+        const missing =
+          "mode 'gitops' needs argocd.gitops in app-config (repoUrl, and optionally baseBranch, pathPattern)";
+        if (!ctx.isDryRun) throw new InputError(missing);
+        logger.warn(`${missing}: a real run would fail`);
       }
       const gitopsConfig = mode === 'gitops' ? gitops : undefined;
 
@@ -261,11 +240,11 @@ export function createArgocdAppCreateAction(
           );
         }
         logger.info(
-          mode === 'api'
+          mode === 'api' || !gitopsConfig
             ? `Dry run: would register ${names} on Argo CD instance '${instance.name}'; nothing was called`
             : `Dry run: would open a pull request in ${
-                gitopsConfig!.repository.owner
-              }/${gitopsConfig!.repository.repo} with ${files
+                gitopsConfig.repository.owner
+              }/${gitopsConfig.repository.repo} with ${files
                 .map(file => file.path)
                 .join(', ')}; nothing was called`,
         );
@@ -281,7 +260,13 @@ export function createArgocdAppCreateAction(
           key: `argocd.gitops.${instance.name}.${resolved.appName}`,
           fn: async () => {
             const writer = new GitOpsWriter({
-              octokit: await octokitFor(repoConfig.repository, logger),
+              octokit: await octokitForRepository({
+                integrations,
+                credentialsProvider: githubCredentialsProvider,
+                repository: repoConfig.repository,
+                field: 'argocd.gitops.repoUrl',
+                logger,
+              }),
               repository: repoConfig.repository,
               baseBranch: repoConfig.baseBranch,
               logger,
