@@ -82,6 +82,9 @@ const cases: { template: string; parameters: Record<string, unknown> }[] = [
 
 jest.setTimeout(120_000);
 
+/** The initial commit publish:github reports. */
+const INITIAL_COMMIT = '5d41402abc4b2a76b9719d911017c592b5d4e0f1';
+
 describe.each(cases)(
   '$template (database=$parameters.database): the deployment steps',
   ({ template, parameters }) => {
@@ -94,6 +97,7 @@ describe.each(cases)(
           output: {
             remoteUrl: `https://github.com/${repoOwner}/${name}.git`,
             repoContentsUrl: `https://github.com/${repoOwner}/${name}/blob/main`,
+            commitHash: INITIAL_COMMIT,
           },
         },
       },
@@ -146,6 +150,47 @@ describe.each(cases)(
           namespace: name,
         });
       }
+    });
+
+    it('lets staging follow main and pins production to the initial commit', () => {
+      expect(
+        manifests
+          .filter(m => m.kind === 'Application')
+          .map(a => [a.metadata.name, a.spec.source.targetRevision]),
+      ).toEqual([
+        [`${name}-staging`, 'main'],
+        [`${name}-production`, INITIAL_COMMIT],
+      ]);
+    });
+
+    it("dry-runs as the Template Editor does: publish's outputs are placeholders and nothing is configured", async () => {
+      // In a dry run the scaffolder skips publish:github and gives its outputs as
+      // '<example>'; the portal's development config has no Argo CD instance.
+      const placeholders: TemplateContext = {
+        parameters,
+        steps: {
+          publish: {
+            output: {
+              remoteUrl: '<example>',
+              repoContentsUrl: '<example>',
+              commitHash: '<example>',
+            },
+          },
+        },
+      };
+      const step = renderStep(template, 'argocd', placeholders);
+      const output = await dryRun(
+        createArgocdAppCreateAction({ config: new ConfigReader({}) }),
+        step.input,
+      );
+      expect(output.manifests.map((m: any) => m.spec.source.repoURL)).toEqual([
+        `https://github.com/${repoOwner}/${name}.git`,
+        `https://github.com/${repoOwner}/${name}.git`,
+      ]);
+      expect(output.applications.map((a: any) => a.url)).toEqual([
+        `https://argocd.invalid/applications/${name}-staging`,
+        `https://argocd.invalid/applications/${name}-production`,
+      ]);
     });
 
     it("is found by the catalog entry's argocd/app-name and argocd/app-selector", () => {
