@@ -21,7 +21,7 @@ YARN := node $(CURDIR)/$(firstword $(wildcard .yarn/releases/yarn-*.cjs))
 INSTALL_STAMP := node_modules/.yarn-state.yml
 WORKSPACE_MANIFESTS := package.json yarn.lock $(wildcard packages/*/package.json plugins/*/package.json)
 
-.PHONY: help install start demo build versions config lint typecheck prettier control-plane unit templates examples e2e test clean
+.PHONY: help install start demo build versions config lint typecheck prettier control-plane unit templates examples e2e production test clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -93,7 +93,12 @@ e2e: build ## Real backend on SQLite and PostgreSQL, and the portal in Chromium
 	scripts/ensure-template-tools.sh --helm-only >/dev/null
 	$(YARN) test:e2e
 
-test: versions config lint typecheck api-reports prettier unit templates e2e ## The whole suite: what CI runs
+production: build control-plane ## Runway's own image steps, chart and Argo CD app; two replicas on one PostgreSQL
+	scripts/ensure-test-tools.sh
+	scripts/ensure-template-tools.sh >/dev/null
+	cd packages/deploy-harness && CI=true $(YARN) production
+
+test: versions config lint typecheck api-reports prettier unit templates e2e production ## The whole suite: what CI runs
 
 clean: ## Remove build output and caches
 	$(YARN) clean || true

@@ -20,6 +20,11 @@ backend.add(import('@backstage/plugin-scaffolder-backend-module-github'));
 backend.add(
   import('@backstage/plugin-scaffolder-backend-module-notifications'),
 );
+// Task recovery's workspace store: a task resumed on another replica gets the files of its
+// completed steps back (scaffolder.taskRecovery in app-config.production.yaml).
+backend.add(
+  import('@backstage/plugin-scaffolder-backend-module-workspace-database'),
+);
 // Runway: argocd:app:create (Argo CD Applications per environment, API or GitOps PR)
 backend.add(import('@runway/plugin-scaffolder-backend-module-argocd'));
 // Runway: cnpg:database:create (CloudNativePG databases per environment)
@@ -33,6 +38,8 @@ backend.add(import('@backstage/plugin-auth-backend'));
 // See https://backstage.io/docs/backend-system/building-backends/migrating#the-auth-plugin
 backend.add(import('@backstage/plugin-auth-backend-module-guest-provider'));
 // See https://backstage.io/docs/auth/guest/provider
+// Production sign-in (auth.providers.github in app-config.production.yaml)
+backend.add(import('@backstage/plugin-auth-backend-module-github-provider'));
 
 // catalog plugin
 backend.add(import('@backstage/plugin-catalog-backend'));
@@ -73,6 +80,11 @@ backend.add(import('@backstage-community/plugin-argocd-backend'));
 // user settings plugin
 backend.add(import('@backstage/plugin-user-settings-backend'));
 
+// events plugin: the event bus every replica shares (in PostgreSQL, LISTEN/NOTIFY), so an
+// event published on one replica (a notification's signal, a catalog event) reaches
+// subscribers on all of them
+backend.add(import('@backstage/plugin-events-backend'));
+
 // notifications and signals plugins
 backend.add(import('@backstage/plugin-notifications-backend'));
 backend.add(import('@backstage/plugin-signals-backend'));
@@ -80,4 +92,7 @@ backend.add(import('@backstage/plugin-signals-backend'));
 // mcp actions plugin
 backend.add(import('@backstage/plugin-mcp-actions-backend'));
 
-backend.start();
+// A replica whose start fails (a plugin's startup error, e.g. a database migration another
+// replica holds the lock of) exits instead of staying up and never ready, so Kubernetes
+// restarts it; the error itself is logged by the plugin that threw it.
+backend.start().catch(() => process.exit(1));
