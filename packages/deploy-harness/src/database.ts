@@ -5,7 +5,6 @@
  */
 import {
   buildDatabaseObjects,
-  CreateDatabaseInput,
   Manifest,
 } from '@runway/plugin-scaffolder-backend-module-cnpg';
 import { Document, visit } from 'yaml';
@@ -33,7 +32,7 @@ export function portalDatabaseInput(
   release: string,
   namespace: string,
   values: DatabaseValues,
-): CreateDatabaseInput {
+) {
   return {
     name: release,
     environments: [{ name: 'production', cluster: PORTAL_CLUSTER, namespace }],

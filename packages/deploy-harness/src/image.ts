@@ -3,6 +3,7 @@
  * production image's own rules on top of the template harness's Dockerfile checks, and the
  * final stage's command. Pure: runStage.ts executes the steps.
  */
+import { parseImageRef } from '@runway/template-harness';
 import { DockerfileParser, Env, Instruction } from 'dockerfile-ast';
 
 export type Step =
@@ -97,22 +98,14 @@ function toStep(instruction: Instruction): Step {
   }
 }
 
-/** Splits `registry/name:tag@sha256:…`; a colon before the last slash is a registry port. */
-export function parseImageReference(image: string): {
-  repository: string;
-  tag?: string;
-  digest?: string;
-} {
-  const [nameAndTag, digest] = image.split('@', 2);
-  const slash = nameAndTag.lastIndexOf('/');
-  const colon = nameAndTag.lastIndexOf(':');
-  return colon > slash
-    ? {
-        repository: nameAndTag.slice(0, colon),
-        tag: nameAndTag.slice(colon + 1),
-        ...(digest && { digest }),
-      }
-    : { repository: nameAndTag, ...(digest && { digest }) };
+/** An image's repository, tag and digest (the template harness's parser). */
+function imageReference(image: string) {
+  const { name, tag, digest } = parseImageRef(image);
+  return {
+    repository: name,
+    ...(tag !== undefined && { tag }),
+    ...(digest && { digest }),
+  };
 }
 
 /** The stages of a Dockerfile, in order, each with its steps. */
@@ -127,7 +120,7 @@ export function parseDockerfile(text: string): Stage[] {
       stages.push({
         line: instruction.getRange().start.line + 1,
         image,
-        ...parseImageReference(image),
+        ...imageReference(image),
         ...(as && { name: as.toLowerCase() }),
         steps: [],
       });

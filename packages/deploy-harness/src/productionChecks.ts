@@ -131,7 +131,8 @@ export function checkProductionChart(
     const { maxUnavailable, minAvailable } = pdb.spec;
     let allowsOne: boolean;
     if (maxUnavailable === undefined) {
-      allowsOne = typeof minAvailable === 'number' && minAvailable < minReplicas;
+      allowsOne =
+        typeof minAvailable === 'number' && minAvailable < minReplicas;
     } else if (typeof maxUnavailable === 'number') {
       allowsOne = maxUnavailable >= 1;
     } else {

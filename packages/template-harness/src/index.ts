@@ -2,7 +2,11 @@
  * The harness's checks of generated artifacts, public for the other suites that verify the
  * same kinds of artifacts (packages/deploy-harness: Runway's own image and chart).
  */
-export { checkDockerfile, checkDockerfileText } from './checks/dockerfile';
+export {
+  checkDockerfile,
+  checkDockerfileText,
+  parseImageRef,
+} from './checks/dockerfile';
 export {
   checkManifests,
   checkSemantics,

@@ -10,10 +10,10 @@ import { basename } from 'node:path';
 /** The final image: a Debian 13 distroless image with the nonroot tag (not the unsuffixed name). */
 const DISTROLESS_DEBIAN13 = /^gcr\.io\/distroless\/[a-z0-9._-]+-debian13$/;
 
-type ImageRef = { name: string; tag?: string; digest?: string };
+export type ImageRef = { name: string; tag?: string; digest?: string };
 
 /** Splits `registry/name:tag@digest`; a colon before the last slash is a registry port. */
-function parseImageRef(ref: string): ImageRef {
+export function parseImageRef(ref: string): ImageRef {
   const [nameAndTag, digest] = ref.split('@', 2);
   const slash = nameAndTag.lastIndexOf('/');
   const colon = nameAndTag.lastIndexOf(':');
