@@ -3,9 +3,15 @@
  */
 
 import { createBackend } from '@backstage/backend-defaults';
+import { databaseServiceFactory } from '@runway/backend-startup-lock';
 import { localCheckoutUrlReaderFactory } from '@runway/plugin-local-checkout-node';
 
 const backend = createBackend();
+
+// Runway: replicas started together on one PostgreSQL run their plugins' migrations one
+// replica after the other (a PostgreSQL advisory lock held while a replica starts): knex's
+// own migration lock fails the other replicas' starts instead of waiting.
+backend.add(databaseServiceFactory);
 
 // Runway: serve this repository's URLs from the working tree when runway.localCheckout is
 // configured (development), so URL-registered templates run offline.
