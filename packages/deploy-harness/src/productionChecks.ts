@@ -380,16 +380,17 @@ export function poolMax(config: any, pluginId: string): number {
 }
 
 /**
- * Connections a replica opens besides its plugins' pools: Backstage's schema administration
- * pool (one connection, for ensureSchemaExists, closed when idle). Replicas may start
- * together (the first install, a scale-up), so every replica counts it.
+ * Connections a starting replica opens besides its pools: the startup lock's
+ * (packages/backend-startup-lock), Backstage's schema administration pool (one connection,
+ * closed after 10 s idle), and the previous starter's, not closed yet. Replicas start one
+ * at a time; one that waits for the lock holds only the lock's connection, no pool.
  */
-export const STARTUP_CONNECTIONS = 1;
+export const STARTUP_CONNECTIONS = 3;
 
 /**
  * The most connections the portal can open: every replica (during a rollout, maxReplicas
- * plus the surge) with a full pool for each plugin that uses the database, each of them
- * starting at the same time.
+ * plus the surge) with a full pool for each plugin that uses the database, plus one
+ * replica starting.
  */
 export function connectionBudget(options: {
   config: any;
@@ -404,7 +405,7 @@ export function connectionBudget(options: {
   return {
     perReplica,
     total:
-      (perReplica + STARTUP_CONNECTIONS) *
-      (options.maxReplicas + options.maxSurge),
+      perReplica * (options.maxReplicas + options.maxSurge) +
+      STARTUP_CONNECTIONS,
   };
 }

@@ -212,8 +212,8 @@ describe('two replicas of the production image on one PostgreSQL', () => {
     while (!lb.isReady(name)) {
       const exited = instances[name].exitCode;
       if (exited !== null && exited !== undefined) {
-        // restartPolicy: Always. Two replicas starting together on a database that needs
-        // migrations: one gets the migration lock, the other's start fails and exits.
+        // restartPolicy: Always. A replica whose start fails exits (packages/backend) and the
+        // kubelet starts it again; the startup lock is there so that this never happens.
         const reason =
           instances[name]
             .output()
@@ -532,6 +532,10 @@ describe('two replicas of the production image on one PostgreSQL', () => {
       log(`kept ${tmp} (logs in ${join(tmp, 'logs')})`);
     }
   }, 120_000);
+
+  it('starts both replicas together on an empty database without a failed start (startup lock)', () => {
+    expect(startupRestarts).toEqual([]);
+  });
 
   it('runs what the image carries: production dependencies only, no SQLite, no native build tooling', () => {
     const present = (path: string) => existsSync(join(app.dir, path));
