@@ -165,7 +165,8 @@ async function deployService(
     return;
   }
   const path = rolloutPath(service.namespace, rollout.metadata.name);
-  if (!(await plane.getObject(path))) {
+  const fresh = !(await plane.getObject(path));
+  if (fresh) {
     // A first start: the stable release rolls out fully, then the new one starts its canary.
     await plane.apply(stable);
     await until(
@@ -184,7 +185,12 @@ async function deployService(
     `${environment}: Rollout ${service.name} paused`,
     async () => {
       const r = await plane.getObject(path);
-      return r?.status?.phase === 'Paused' || r?.status?.phase === 'Healthy'
+      const seen =
+        String(r?.status?.observedGeneration) ===
+        String(r?.metadata?.generation);
+      const phase = r?.status?.phase;
+      // A fresh canary must reach its pause; after a restart it may have been promoted since.
+      return seen && (phase === 'Paused' || (!fresh && phase === 'Healthy'))
         ? r
         : undefined;
     },
