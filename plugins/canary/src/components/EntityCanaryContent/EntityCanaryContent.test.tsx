@@ -4,7 +4,12 @@ import { act, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { Entity } from '@backstage/catalog-model';
 import { EntityProvider } from '@backstage/plugin-catalog-react';
-import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
+import { permissionApiRef } from '@backstage/plugin-permission-react';
+import {
+  mockApis,
+  renderInTestApp,
+  TestApiProvider,
+} from '@backstage/test-utils';
 import type { CanaryStatusResponse } from '@runway/plugin-canary-common';
 import { CanaryApi, canaryApiRef } from '../../api';
 import {
@@ -42,7 +47,12 @@ function answering(response: CanaryStatusResponse) {
 
 async function renderContent(api: CanaryApi, entity: Entity = annotatedEntity) {
   return renderInTestApp(
-    <TestApiProvider apis={[[canaryApiRef, api]]}>
+    <TestApiProvider
+      apis={[
+        [canaryApiRef, api],
+        [permissionApiRef, mockApis.permission()],
+      ]}
+    >
       <EntityProvider entity={entity}>
         <EntityCanaryContent />
       </EntityProvider>
@@ -366,6 +376,64 @@ describe('EntityCanaryContent', () => {
       screen.getByRole('heading', { name: 'orders/orders-api' }),
     ).toBeInTheDocument();
   });
+  it('shows a Rollout’s progress, analysis, live health and actions', async () => {
+    const release = {
+      ...pausedRelease,
+      stable: { subset: 'orders-api', weight: 80 },
+      canary: { subset: 'orders-api-canary', weight: 20 },
+      rollout: {
+        name: 'orders-api',
+        routing: 'host' as const,
+        stepCount: 4,
+        currentStepIndex: 1,
+        setWeight: 20,
+        paused: true,
+        pausedByUser: false,
+        pauseReasons: ['CanaryPauseStep'],
+        aborted: false,
+        stableRevision: 'aaa',
+        canaryRevision: 'bbb',
+      },
+      analysisRuns: [
+        { name: 'orders-api-bbb-1', phase: 'Successful', metrics: [] },
+      ],
+    };
+    const api = answering(oneCluster(release));
+    api.getHealth.mockImplementation(async () => ({
+      entityRef: 'component:default/orders-api',
+      window: '5m',
+      clusters: [
+        { cluster: 'prod-eu-1', prometheus: 'not-configured', releases: [] },
+      ],
+    }));
+    await renderContent(api);
+    const card = await findReleaseCard();
+
+    expect(within(card).getByTestId('rollout-progress')).toHaveTextContent(
+      'Step 2 of 4: 20 %, waiting for a person to promote',
+    );
+    expect(
+      within(card).getByRole('list', { name: 'Analysis of orders/orders-api' }),
+    ).toHaveTextContent('orders-api-bbb-1: Successful');
+    expect(
+      await within(card).findByText(
+        'Prometheus not configured for cluster prod-eu-1 (canary.prometheus.prod-eu-1.url).',
+      ),
+    ).toBeInTheDocument();
+    const actions = within(card).getByRole('group', {
+      name: 'Actions on Rollout orders/orders-api in prod-eu-1',
+    });
+    expect(
+      within(actions)
+        .getAllByRole('button')
+        .map(b => b.textContent),
+    ).toEqual(['Promote', 'Promote fully', 'Abort', 'Retry']);
+    expect(api.getHealth).toHaveBeenCalledWith({
+      kind: 'Component',
+      namespace: 'default',
+      name: 'orders-api',
+    });
+  });
 });
 
 describe('EntityCanaryContent refresh', () => {
@@ -462,4 +530,5 @@ describe('EntityCanaryContent refresh', () => {
     await advance(60_000);
     expect(api.getStatus).toHaveBeenCalledTimes(1);
   });
+
 });
