@@ -530,5 +530,4 @@ describe('EntityCanaryContent refresh', () => {
     await advance(60_000);
     expect(api.getStatus).toHaveBeenCalledTimes(1);
   });
-
 });
