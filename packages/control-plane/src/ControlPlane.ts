@@ -296,6 +296,12 @@ export async function startControlPlane(
     }
   };
 
+  // Stops every process; a throwaway plane's state goes too, a demo's (`dir`) stays.
+  const teardown = async () => {
+    await stopAll();
+    if (!persistent) rmSync(dir, { recursive: true, force: true });
+  };
+
   try {
     // Credentials: an admin token, the service-account signing key (kept across restarts of a demo).
     const tokenFile = join(dir, 'tokens.csv');
@@ -383,6 +389,12 @@ export async function startControlPlane(
       { logFile: join(dir, 'kube-apiserver.log') },
     );
     processes['kube-apiserver'] = apiserver;
+    const apiserverExited = () =>
+      apiserver.child.exitCode !== null
+        ? `kube-apiserver exited (${
+            apiserver.child.exitCode
+          }):\n${apiserver.tail()}`
+        : undefined;
 
     // The API server writes a self-signed serving certificate followed by its CA.
     const certFile = join(certDir, 'apiserver.crt');
@@ -396,12 +408,7 @@ export async function startControlPlane(
       {
         timeoutMs: 60_000,
         describe: () => apiserver.tail(),
-        abort: () =>
-          apiserver.child.exitCode !== null
-            ? `kube-apiserver exited (${
-                apiserver.child.exitCode
-              }):\n${apiserver.tail()}`
-            : undefined,
+        abort: apiserverExited,
       },
     );
     const caFile = join(dir, 'ca.crt');
@@ -421,12 +428,7 @@ export async function startControlPlane(
       {
         timeoutMs: 60_000,
         describe: () => apiserver.tail(),
-        abort: () =>
-          apiserver.child.exitCode !== null
-            ? `kube-apiserver exited (${
-                apiserver.child.exitCode
-              }):\n${apiserver.tail()}`
-            : undefined,
+        abort: apiserverExited,
       },
     );
 
@@ -592,13 +594,7 @@ export async function startControlPlane(
       createNamespace,
       installCrds,
       async getObject(path) {
-        const { status, body } = await apiRequest(
-          url,
-          caData,
-          adminToken,
-          'GET',
-          path,
-        );
+        const { status, body } = await request('GET', path);
         if (status === 404) return undefined;
         if (status !== 200) {
           throw new Error(`GET ${path}: ${status} ${body?.message ?? body}`);
@@ -723,10 +719,7 @@ export async function startControlPlane(
         }
         return revision;
       },
-      async stop() {
-        await stopAll();
-        if (!persistent) rmSync(dir, { recursive: true, force: true });
-      },
+      stop: teardown,
     };
 
     if (options.workloads) {
@@ -734,8 +727,7 @@ export async function startControlPlane(
     }
     return plane;
   } catch (error) {
-    await stopAll();
-    if (!persistent) rmSync(dir, { recursive: true, force: true });
+    await teardown();
     throw error;
   }
 }
