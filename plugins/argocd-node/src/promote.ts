@@ -211,22 +211,38 @@ export type PromoteApplicationOptions = {
   logger?: LoggerService;
 };
 
+/** The Application `name` in the promotion's project; a NotFoundError ending with `why` when missing. */
+async function requireApplication(
+  options: PromoteApplicationOptions,
+  name: string,
+  why: string,
+): Promise<Application> {
+  const { client, input } = options;
+  const found = await client.getApplication(name, {
+    project: input.project,
+    signal: options.signal,
+  });
+  if (!found) {
+    throw new NotFoundError(
+      `Application '${name}' (project '${input.project}') does not exist on Argo CD instance '${client.instance.name}': ${why}`,
+    );
+  }
+  return found;
+}
+
 async function readTargetManifest(
   options: PromoteApplicationOptions,
   name: string,
 ): Promise<{ manifest: Application; path?: string }> {
   const { client, input, gitops } = options;
   if (!gitops) {
-    const found = await client.getApplication(name, {
-      project: input.project,
-      signal: options.signal,
-    });
-    if (!found) {
-      throw new NotFoundError(
-        `Application '${name}' (project '${input.project}') does not exist on Argo CD instance '${client.instance.name}': create it with argocd:app:create before promoting to it`,
-      );
-    }
-    return { manifest: found };
+    return {
+      manifest: await requireApplication(
+        options,
+        name,
+        'create it with argocd:app:create before promoting to it',
+      ),
+    };
   }
   const path = renderPath(gitops.config.pathPattern, {
     appName: input.appName,
@@ -285,15 +301,11 @@ export async function promoteApplication(
     };
   }
 
-  const source = await client.getApplication(sourceName, {
-    project: input.project,
-    signal: options.signal,
-  });
-  if (!source) {
-    throw new NotFoundError(
-      `Application '${sourceName}' (project '${input.project}') does not exist on Argo CD instance '${client.instance.name}': a commit is promoted from the environment '${input.from}' it ran in`,
-    );
-  }
+  const source = await requireApplication(
+    options,
+    sourceName,
+    `a commit is promoted from the environment '${input.from}' it ran in`,
+  );
   const desired = pinnedApplication(target, source, input.commit);
   const repoUrl = source.spec.source!.repoURL;
   const repository = gitHubRepositoryOf(repoUrl);
@@ -319,6 +331,13 @@ export async function promoteApplication(
     verificationContext: input.verificationContext,
   });
   assertPromotionGates(targetName, input.commit, gates);
+  const changed = {
+    application: targetName,
+    commit: input.commit,
+    ...(previousRevision !== undefined && { previousRevision }),
+    gates,
+    manifest: desired,
+  };
 
   if (!gitops) {
     await client.updateApplication(mergeForUpdate(target, desired), {
@@ -330,14 +349,7 @@ export async function promoteApplication(
         input.commit
       }`,
     );
-    return {
-      application: targetName,
-      status: 'promoted',
-      commit: input.commit,
-      ...(previousRevision !== undefined && { previousRevision }),
-      gates,
-      manifest: desired,
-    };
+    return { ...changed, status: 'promoted' };
   }
 
   const short = input.commit.slice(0, 12);
@@ -358,13 +370,5 @@ export async function promoteApplication(
       'Opened by Runway (scaffolder action `argocd:app:promote`). Argo CD deploys the commit once this is merged.',
     ].join('\n'),
   });
-  return {
-    application: targetName,
-    status: 'pull-request',
-    commit: input.commit,
-    ...(previousRevision !== undefined && { previousRevision }),
-    gates,
-    manifest: desired,
-    pullRequest,
-  };
+  return { ...changed, status: 'pull-request', pullRequest };
 }
