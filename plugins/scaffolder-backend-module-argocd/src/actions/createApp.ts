@@ -1,10 +1,8 @@
 import { Config } from '@backstage/config';
 import { InputError } from '@backstage/errors';
 import {
-  DefaultGithubCredentialsProvider,
   GithubCredentialsProvider,
   ScmIntegrationRegistry,
-  ScmIntegrations,
 } from '@backstage/integration';
 import {
   createTemplateAction,
@@ -15,7 +13,6 @@ import {
   applicationsInputShape,
   applyApplicationsDefaults,
   ArgoCdClientOptions,
-  ArgoCdInstances,
   buildApplications,
   buildAppProject,
   checkApplicationsInput,
@@ -24,14 +21,18 @@ import {
   gitOpsBranchName,
   gitOpsFiles,
   gitRepoUrl,
-  GitOpsWriter,
   manifestToYaml,
-  readGitOpsConfig,
 } from '@runway/plugin-argocd-node';
 import { parseInput, parseValue } from '@runway/plugin-runway-common';
 import { z } from 'zod/v3';
 import { instanceFor } from '../lib/dryRun';
-import { octokitForRepository } from '../lib/octokit';
+import {
+  applicationUrl,
+  argoCdActionSetup,
+  gitOpsFor,
+  gitOpsWriter,
+  instanceField,
+} from '../lib/setup';
 import { examples } from './createApp.examples';
 
 /** @public */
@@ -46,13 +47,7 @@ const shape = applicationsInputShape;
 const createAppInputSchema = z
   .object({
     appName: shape.appName,
-    instance: z
-      .string()
-      .min(1, 'must not be empty')
-      .optional()
-      .describe(
-        'Name of the Argo CD instance in argocd.instances of app-config. Default: the first configured instance.',
-      ),
+    instance: instanceField,
     project: shape.project,
     createProject: z
       .boolean()
@@ -141,14 +136,8 @@ export type CreateArgocdAppActionOptions = {
 export function createArgocdAppCreateAction(
   options: CreateArgocdAppActionOptions,
 ): TemplateAction<any, any, 'v2'> {
-  const { config } = options;
-  const instances = ArgoCdInstances.fromConfig(config);
-  const gitops = readGitOpsConfig(config);
-  const integrations =
-    options.integrations ?? ScmIntegrations.fromConfig(config);
-  const githubCredentialsProvider =
-    options.githubCredentialsProvider ??
-    DefaultGithubCredentialsProvider.fromIntegrations(integrations);
+  const setup = argoCdActionSetup(options);
+  const { instances, integrations } = setup;
 
   /** The Git URL Argo CD pulls from: the picker form resolved to its clone URL. */
   function gitUrlOf(repoUrl: string): string {
@@ -189,13 +178,12 @@ export function createArgocdAppCreateAction(
         ctx.isDryRun === true,
         logger,
       );
-      if (mode === 'gitops' && !gitops) {
-        const missing =
-          "mode 'gitops' needs argocd.gitops in app-config (repoUrl, and optionally baseBranch, pathPattern)";
-        if (!ctx.isDryRun) throw new InputError(missing);
-        logger.warn(`${missing}: a real run would fail`);
-      }
-      const gitopsConfig = mode === 'gitops' ? gitops : undefined;
+      const gitopsConfig = gitOpsFor(
+        setup,
+        mode,
+        ctx.isDryRun === true,
+        logger,
+      );
 
       const resolved = applyApplicationsDefaults({
         ...input,
@@ -207,9 +195,7 @@ export function createArgocdAppCreateAction(
       const applications = resolved.environments.map((environment, index) => ({
         name: manifests[index].metadata.name,
         environment: environment.name,
-        url: `${instance.url}/applications/${encodeURIComponent(
-          manifests[index].metadata.name,
-        )}`,
+        url: applicationUrl(instance, manifests[index].metadata.name),
       }));
       const allManifests = [...(createProject ? [project] : []), ...manifests];
       for (const manifest of allManifests) {
@@ -259,18 +245,7 @@ export function createArgocdAppCreateAction(
         const result = await ctx.checkpoint({
           key: `argocd.gitops.${instance.name}.${resolved.appName}`,
           fn: async () => {
-            const writer = new GitOpsWriter({
-              octokit: await octokitForRepository({
-                integrations,
-                credentialsProvider: githubCredentialsProvider,
-                repository: repoConfig.repository,
-                field: 'argocd.gitops.repoUrl',
-                logger,
-              }),
-              repository: repoConfig.repository,
-              baseBranch: repoConfig.baseBranch,
-              logger,
-            });
+            const writer = await gitOpsWriter(setup, repoConfig, logger);
             const pr = await writer.ensurePullRequest({
               branch: gitOpsBranchName(resolved.appName),
               files,

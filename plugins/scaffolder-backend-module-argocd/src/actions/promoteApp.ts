@@ -1,10 +1,7 @@
 import { Config } from '@backstage/config';
-import { InputError } from '@backstage/errors';
 import {
-  DefaultGithubCredentialsProvider,
   GithubCredentialsProvider,
   ScmIntegrationRegistry,
-  ScmIntegrations,
 } from '@backstage/integration';
 import {
   createTemplateAction,
@@ -13,19 +10,23 @@ import {
 import {
   applicationName,
   ArgoCdClientOptions,
-  ArgoCdInstances,
   checkPromotionInput,
   GitHubRetryOptions,
-  GitOpsWriter,
   promoteApplication,
   promotionInputShape,
   PromotionResult,
-  readGitOpsConfig,
 } from '@runway/plugin-argocd-node';
 import { parseInput } from '@runway/plugin-runway-common';
 import { z } from 'zod/v3';
 import { instanceFor } from '../lib/dryRun';
 import { octokitForRepository } from '../lib/octokit';
+import {
+  applicationUrl,
+  argoCdActionSetup,
+  gitOpsFor,
+  gitOpsWriter,
+  instanceField,
+} from '../lib/setup';
 import { examples } from './promoteApp.examples';
 
 /** @public */
@@ -36,13 +37,7 @@ const promoteAppInputSchema = z
   .object({
     appName: shape.appName,
     commit: shape.commit,
-    instance: z
-      .string()
-      .min(1, 'must not be empty')
-      .optional()
-      .describe(
-        'Name of the Argo CD instance in argocd.instances of app-config. Default: the first configured instance.',
-      ),
+    instance: instanceField,
     project: shape.project,
     from: shape.from,
     to: shape.to,
@@ -123,14 +118,8 @@ export type PromoteArgocdAppActionOptions = {
 export function createArgocdAppPromoteAction(
   options: PromoteArgocdAppActionOptions,
 ): TemplateAction<any, any, 'v2'> {
-  const { config } = options;
-  const instances = ArgoCdInstances.fromConfig(config);
-  const gitops = readGitOpsConfig(config);
-  const integrations =
-    options.integrations ?? ScmIntegrations.fromConfig(config);
-  const credentialsProvider =
-    options.githubCredentialsProvider ??
-    DefaultGithubCredentialsProvider.fromIntegrations(integrations);
+  const setup = argoCdActionSetup(options);
+  const { instances, integrations, credentialsProvider } = setup;
 
   return createTemplateAction({
     id: PROMOTE_ACTION_ID,
@@ -155,14 +144,14 @@ export function createArgocdAppPromoteAction(
       const target = applicationName(input.appName, input.to);
       const application = {
         name: target,
-        url: `${instance.url}/applications/${encodeURIComponent(target)}`,
+        url: applicationUrl(instance, target),
       };
-      if (input.mode === 'gitops' && !gitops) {
-        const missing =
-          "mode 'gitops' needs argocd.gitops in app-config (repoUrl, and optionally baseBranch, pathPattern)";
-        if (!ctx.isDryRun) throw new InputError(missing);
-        logger.warn(`${missing}: a real run would fail`);
-      }
+      const gitopsConfig = gitOpsFor(
+        setup,
+        input.mode,
+        ctx.isDryRun === true,
+        logger,
+      );
 
       if (ctx.isDryRun) {
         logger.info(
@@ -192,7 +181,6 @@ export function createArgocdAppPromoteAction(
       const result: PromotionResult = await ctx.checkpoint({
         key: `argocd.promote.${instance.name}.${target}.${input.commit}`,
         fn: async () => {
-          const gitopsConfig = input.mode === 'gitops' ? gitops : undefined;
           const promotion = await promoteApplication({
             client,
             input,
@@ -210,18 +198,7 @@ export function createArgocdAppPromoteAction(
             ...(gitopsConfig && {
               gitops: {
                 config: gitopsConfig,
-                writer: new GitOpsWriter({
-                  octokit: await octokitForRepository({
-                    integrations,
-                    credentialsProvider,
-                    repository: gitopsConfig.repository,
-                    field: 'argocd.gitops.repoUrl',
-                    logger,
-                  }),
-                  repository: gitopsConfig.repository,
-                  baseBranch: gitopsConfig.baseBranch,
-                  logger,
-                }),
+                writer: await gitOpsWriter(setup, gitopsConfig, logger),
               },
             }),
             retry: options.githubRetry,

@@ -1,0 +1,97 @@
+import type { LoggerService } from '@backstage/backend-plugin-api';
+import { Config } from '@backstage/config';
+import { InputError } from '@backstage/errors';
+import {
+  DefaultGithubCredentialsProvider,
+  GithubCredentialsProvider,
+  ScmIntegrationRegistry,
+  ScmIntegrations,
+} from '@backstage/integration';
+import {
+  ArgoCdInstance,
+  ArgoCdInstances,
+  GitOpsConfig,
+  GitOpsWriter,
+  readGitOpsConfig,
+} from '@runway/plugin-argocd-node';
+import { z } from 'zod/v3';
+import { octokitForRepository } from './octokit';
+
+/** The `instance` input field both actions take. */
+export const instanceField = z
+  .string()
+  .min(1, 'must not be empty')
+  .optional()
+  .describe(
+    'Name of the Argo CD instance in argocd.instances of app-config. Default: the first configured instance.',
+  );
+
+/** What both actions read from app-config once, when they are created. */
+export type ArgoCdActionSetup = {
+  instances: ArgoCdInstances;
+  gitops?: GitOpsConfig;
+  integrations: ScmIntegrationRegistry;
+  credentialsProvider: GithubCredentialsProvider;
+};
+
+export function argoCdActionSetup(options: {
+  config: Config;
+  integrations?: ScmIntegrationRegistry;
+  githubCredentialsProvider?: GithubCredentialsProvider;
+}): ArgoCdActionSetup {
+  const integrations =
+    options.integrations ?? ScmIntegrations.fromConfig(options.config);
+  return {
+    instances: ArgoCdInstances.fromConfig(options.config),
+    gitops: readGitOpsConfig(options.config),
+    integrations,
+    credentialsProvider:
+      options.githubCredentialsProvider ??
+      DefaultGithubCredentialsProvider.fromIntegrations(integrations),
+  };
+}
+
+/**
+ * The GitOps configuration a run in `mode` uses: undefined in api mode. gitops mode without
+ * argocd.gitops fails before anything is called (a dry run warns and goes on).
+ */
+export function gitOpsFor(
+  setup: ArgoCdActionSetup,
+  mode: 'api' | 'gitops',
+  dryRun: boolean,
+  logger: LoggerService,
+): GitOpsConfig | undefined {
+  if (mode !== 'gitops') return undefined;
+  if (!setup.gitops) {
+    const missing =
+      "mode 'gitops' needs argocd.gitops in app-config (repoUrl, and optionally baseBranch, pathPattern)";
+    if (!dryRun) throw new InputError(missing);
+    logger.warn(`${missing}: a real run would fail`);
+  }
+  return setup.gitops;
+}
+
+/** The writer of pull requests to the GitOps repository, with the integration's credentials. */
+export async function gitOpsWriter(
+  setup: ArgoCdActionSetup,
+  gitops: GitOpsConfig,
+  logger: LoggerService,
+): Promise<GitOpsWriter> {
+  return new GitOpsWriter({
+    octokit: await octokitForRepository({
+      integrations: setup.integrations,
+      credentialsProvider: setup.credentialsProvider,
+      repository: gitops.repository,
+      field: 'argocd.gitops.repoUrl',
+      logger,
+    }),
+    repository: gitops.repository,
+    baseBranch: gitops.baseBranch,
+    logger,
+  });
+}
+
+/** An Application's page in the Argo CD UI. */
+export function applicationUrl(instance: ArgoCdInstance, name: string): string {
+  return `${instance.url}/applications/${encodeURIComponent(name)}`;
+}
