@@ -4,6 +4,7 @@ import {
 } from '@backstage/backend-plugin-api';
 import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import { Postgres, startPostgres } from '@runway/testing';
+import { backendConfig } from './__testUtils__/replicaStarts';
 import { databaseServiceFactory } from './databaseServiceFactory';
 
 /**
@@ -36,22 +37,7 @@ describe('databaseServiceFactory', () => {
       features: [
         databaseServiceFactory,
         mockServices.rootConfig.factory({
-          data: {
-            backend: {
-              database: {
-                client: 'pg',
-                pluginDivisionMode: 'schema',
-                ensureSchemaExists: true,
-                connection: {
-                  host: pg.host,
-                  port: pg.port,
-                  user: pg.user,
-                  password: pg.password,
-                  database: 'postgres',
-                },
-              },
-            },
-          },
+          data: backendConfig(pg, 'postgres'),
         }),
         plugin,
       ],

@@ -3,8 +3,8 @@
  * as a Deployment's first rollout or a restore starts them: the database configured as in
  * app-config.production.yaml (one database, a schema per plugin) and the real catalog and
  * scaffolder plugins, whose migrations run at start (the catalog's include
- * non-transactional ones: CREATE INDEX CONCURRENTLY). Used by the test (with the startup
- * lock) and by bench/replicaStarts.ts (with and without it).
+ * non-transactional ones: CREATE INDEX CONCURRENTLY). Used by bench/replicaStarts.ts (with
+ * and without the startup lock); its database configuration by databaseServiceFactory.test.ts.
  */
 import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import { Postgres } from '@runway/testing';
@@ -20,7 +20,8 @@ export type ReplicaStart = {
   lockedMigrations: string[];
 };
 
-function backendConfig(pg: Postgres, database: string) {
+/** The backend's configuration as in app-config.production.yaml, on `database` of `pg`. */
+export function backendConfig(pg: Postgres, database: string) {
   return {
     backend: {
       baseUrl: 'http://localhost:7007',
