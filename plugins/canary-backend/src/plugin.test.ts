@@ -11,7 +11,11 @@ import {
 } from '@runway/plugin-cluster-access-node-test-utils';
 import request from 'supertest';
 import { canaryPlugin } from './plugin';
-import { canaryService, postgresDatabase } from './__testUtils__/fixtures';
+import {
+  canaryService,
+  postgresDatabase,
+  rolloutService,
+} from './__testUtils__/fixtures';
 
 const ordersApi: Entity = {
   apiVersion: 'backstage.io/v1alpha1',
@@ -49,6 +53,35 @@ async function waitFor(check: () => Promise<boolean>) {
   throw new Error('condition not met within 5 s');
 }
 
+/** The Canary backend on fake clusters (name → fake, in config order), and a mocked catalog. */
+function startCanaryBackend(
+  clusters: Record<string, FakeKubernetesApi>,
+  getEntityByRef: jest.Mock,
+) {
+  return startTestBackend({
+    features: [
+      canaryPlugin,
+      catalogServiceMock.mock({ getEntityByRef }).factory,
+      mockServices.rootConfig.factory({
+        data: {
+          // Long enough for a loaded machine's first lists; the syncing test's
+          // delayed list outlasts it and ends within the next test's wait.
+          runway: { clusterState: { coldStartTimeoutSeconds: 3 } },
+          ...kubernetesClustersConfig(
+            Object.entries(clusters).map(([name, fake]) => ({
+              name,
+              url: fake.url,
+              authProvider: 'serviceAccount',
+              serviceAccountToken: `${name}-token`,
+              skipTLSVerify: true,
+            })),
+          ),
+        },
+      }),
+    ],
+  });
+}
+
 const NOW = new Date();
 const alice = mockCredentials.user('user:default/alice');
 const mallory = mockCredentials.user('user:default/mallory');
@@ -65,6 +98,8 @@ describe('canary backend', () => {
   beforeAll(async () => {
     await staging.start();
     await production.start();
+    // Every API server serves ReplicaSets; this one has none of the entity's (no Rollouts).
+    staging.serve('apps/v1', 'replicasets');
     staging.apply(
       ...canaryService({
         id: 'orders-api',
@@ -115,35 +150,7 @@ describe('canary backend', () => {
         ? known[ref]
         : undefined;
     });
-    backend = await startTestBackend({
-      features: [
-        canaryPlugin,
-        catalogServiceMock.mock({ getEntityByRef }).factory,
-        mockServices.rootConfig.factory({
-          data: {
-            // Long enough for a loaded machine's first lists; the syncing test's
-            // delayed list outlasts it and ends within the next test's wait.
-            runway: { clusterState: { coldStartTimeoutSeconds: 3 } },
-            ...kubernetesClustersConfig([
-              {
-                name: 'staging',
-                url: staging.url,
-                authProvider: 'serviceAccount',
-                serviceAccountToken: 'staging-token',
-                skipTLSVerify: true,
-              },
-              {
-                name: 'production',
-                url: production.url,
-                authProvider: 'serviceAccount',
-                serviceAccountToken: 'production-token',
-                skipTLSVerify: true,
-              },
-            ]),
-          },
-        }),
-      ],
-    });
+    backend = await startCanaryBackend({ staging, production }, getEntityByRef);
   });
 
   afterAll(async () => {
@@ -200,21 +207,31 @@ describe('canary backend', () => {
   });
 
   it('cold start: one list per kind and cluster, filtered on the entity label, then one watch each', async () => {
-    await waitFor(async () => staging.openWatches === 3);
+    await waitFor(async () => staging.openWatches === 4);
     const requests = staging.takeRequests();
     const lists = requests.filter(r => !r.query.includes('watch='));
-    expect(lists.map(r => r.path).sort()).toEqual([
-      '/apis/apps/v1/deployments',
-      '/apis/argoproj.io/v1alpha1/rollouts', // not installed here: 404, taken as no Rollouts
-      '/apis/networking.istio.io/v1/destinationrules',
-      '/apis/networking.istio.io/v1/virtualservices',
-    ]);
-    for (const r of lists) {
-      expect(new URLSearchParams(r.query).get('labelSelector')).toBe(
+    expect(
+      lists
+        .map(r => [r.path, new URLSearchParams(r.query).get('labelSelector')])
+        .sort(),
+    ).toEqual([
+      ['/apis/apps/v1/deployments', 'backstage.io/kubernetes-id'],
+      ['/apis/apps/v1/replicasets', 'backstage.io/kubernetes-id'],
+      // Argo Rollouts is not installed here: 404, taken as no Rollouts and no runs.
+      // AnalysisRuns carry no entity label: every run a Rollout starts has rollout-type.
+      ['/apis/argoproj.io/v1alpha1/analysisruns', 'rollout-type'],
+      ['/apis/argoproj.io/v1alpha1/rollouts', 'backstage.io/kubernetes-id'],
+      [
+        '/apis/networking.istio.io/v1/destinationrules',
         'backstage.io/kubernetes-id',
-      );
-    }
-    expect(staging.openWatches).toBe(3);
+      ],
+      [
+        '/apis/networking.istio.io/v1/virtualservices',
+        'backstage.io/kubernetes-id',
+      ],
+    ]);
+    // One watch per kind that exists: not the two Argo Rollouts kinds.
+    expect(staging.openWatches).toBe(4);
   });
 
   it('warm: a page view makes zero Kubernetes API calls, whatever entity is viewed', async () => {
@@ -231,7 +248,7 @@ describe('canary backend', () => {
     expect(staging.takeRequests()).toEqual([]);
     expect(production.takeRequests()).toEqual([]);
     // Open watches: kinds × clusters, not entities.
-    expect(staging.openWatches).toBe(3);
+    expect(staging.openWatches).toBe(4);
   });
 
   it('serves an entity found by backstage.io/kubernetes-label-selector from the same informers', async () => {
@@ -410,5 +427,164 @@ describe('canary backend', () => {
       '/api/canary/entities/{namespace}/{kind}/{name}/databases',
       '/api/canary/entities/{namespace}/{kind}/{name}/health',
     ]);
+  });
+});
+
+describe('canary backend with Argo Rollouts', () => {
+  const cluster = new FakeKubernetesApi({ token: 'staging-token' });
+  let backend: Awaited<ReturnType<typeof startCanaryBackend>>;
+  const checkoutApi: Entity = {
+    ...ordersApi,
+    metadata: {
+      name: 'checkout-api',
+      namespace: 'default',
+      annotations: { 'backstage.io/kubernetes-id': 'checkout-api' },
+    },
+  };
+  const PATH = `${STATUS_PATH_PREFIX}/checkout-api`;
+
+  beforeAll(async () => {
+    await cluster.start();
+    // Host-level routing: no DestinationRule, and the Rollouts' pods are not Deployments'.
+    cluster
+      .serve('networking.istio.io/v1', 'destinationrules')
+      .serve('apps/v1', 'deployments');
+    cluster.apply(
+      ...rolloutService({ id: 'checkout-api', namespace: 'checkout' }),
+      // Another entity's Rollout in the same namespace: its revisions and runs stay its own.
+      ...rolloutService({ id: 'payments-api', namespace: 'checkout' }),
+    );
+    backend = await startCanaryBackend(
+      { staging: cluster },
+      jest.fn(async (ref: string) =>
+        ref === 'component:default/checkout-api' ? checkoutApi : undefined,
+      ),
+    );
+  });
+
+  afterAll(async () => {
+    await backend.stop();
+    await cluster.stop();
+  });
+
+  const get = () =>
+    request(backend.server)
+      .get(PATH)
+      .set(
+        'Authorization',
+        mockCredentials.user.header(alice.principal.userEntityRef),
+      );
+
+  it("serves each track's revision from its ReplicaSet and the current revision's AnalysisRuns", async () => {
+    const res = await get();
+    expect(res.status).toBe(200);
+    const [release, ...others] = res.body.clusters[0].releases;
+    expect(others).toEqual([]);
+    expect(release.virtualService).toBe('checkout-api');
+    // Each track is its revision's ReplicaSet: version, images and replicas of its own.
+    expect(release.stable).toEqual({
+      subset: 'checkout-api',
+      weight: 75,
+      version: '1.4.0',
+      images: ['example.com/checkout-api:1.4.0'],
+      replicas: { ready: 2, desired: 2 },
+      revision: 'aaa111',
+    });
+    expect(release.canary).toEqual({
+      subset: 'checkout-api-canary',
+      weight: 25,
+      version: '1.5.0',
+      images: ['example.com/checkout-api:1.5.0'],
+      replicas: { ready: 1, desired: 2 },
+      revision: 'bbb222',
+    });
+    expect(release.rollout).toMatchObject({
+      name: 'checkout-api',
+      stableRevision: 'aaa111',
+      canaryRevision: 'bbb222',
+      currentStepIndex: 1,
+      paused: true,
+    });
+    // The canary revision's runs, failed first; the old revision's failed run is history.
+    const measured = (value: string, phase: string, minute: number) => ({
+      phase,
+      value,
+      startedAt: `2026-11-28T10:0${minute}:00Z`,
+      finishedAt: `2026-11-28T10:0${minute}:01Z`,
+    });
+    expect(release.analysisRuns).toEqual([
+      {
+        name: 'checkout-api-bbb222-2',
+        phase: 'Failed',
+        startedAt: '2026-11-28T10:00:00Z',
+        type: 'Step',
+        metrics: [
+          {
+            name: 'success-rate',
+            phase: 'Failed',
+            successCondition: 'result[0] >= 0.99',
+            count: 2,
+            successful: 1,
+            failed: 1,
+            inconclusive: 0,
+            error: 0,
+            lastMeasurement: measured('[0.93]', 'Failed', 1),
+          },
+        ],
+      },
+      {
+        name: 'checkout-api-bbb222-1',
+        phase: 'Successful',
+        startedAt: '2026-11-28T10:00:00Z',
+        type: 'Step',
+        metrics: [
+          {
+            name: 'success-rate',
+            phase: 'Successful',
+            successCondition: 'result[0] >= 0.99',
+            count: 1,
+            successful: 1,
+            failed: 0,
+            inconclusive: 0,
+            error: 0,
+            lastMeasurement: measured('[0.999]', 'Successful', 0),
+          },
+        ],
+      },
+    ]);
+    expect(release.problems.map((p: { code: string }) => p.code)).toEqual([
+      'ANALYSIS_FAILED',
+    ]);
+  });
+
+  it('follows new AnalysisRuns and ReplicaSet readiness from watch events, without listing again', async () => {
+    await waitFor(async () => cluster.openWatches === 6);
+    cluster.takeRequests();
+    const [, , , canaryReplicaSet, , successfulRun] = rolloutService({
+      id: 'checkout-api',
+      namespace: 'checkout',
+    });
+    cluster.apply(
+      { ...canaryReplicaSet, status: { replicas: 2, readyReplicas: 2 } },
+      {
+        ...successfulRun,
+        metadata: { ...successfulRun.metadata, name: 'checkout-api-bbb222-3' },
+        status: { phase: 'Running', startedAt: '2026-11-28T10:10:00Z' },
+      },
+    );
+    await waitFor(
+      async () =>
+        (await get()).body.clusters[0].releases[0].analysisRuns.length === 3,
+    );
+    const release = (await get()).body.clusters[0].releases[0];
+    expect(release.analysisRuns.map((r: any) => [r.name, r.phase])).toEqual([
+      ['checkout-api-bbb222-2', 'Failed'],
+      ['checkout-api-bbb222-3', 'Running'],
+      ['checkout-api-bbb222-1', 'Successful'],
+    ]);
+    expect(release.canary.replicas).toEqual({ ready: 2, desired: 2 });
+    expect(
+      cluster.takeRequests().filter(r => !r.query.includes('watch=')),
+    ).toEqual([]);
   });
 });

@@ -1,5 +1,5 @@
 import { validateCrd } from '@runway/testing';
-import { canaryService, postgresDatabase } from './fixtures';
+import { canaryService, postgresDatabase, rolloutService } from './fixtures';
 
 /*
  * The fixtures are served by the HTTP fake here and written to a real API server by the
@@ -19,7 +19,10 @@ describe('fixtures', () => {
       namespace: 'orders',
       now: new Date('2026-11-28T12:00:00Z'),
     }),
-  ].filter(o => o.apiVersion.includes('.')); // built-in kinds have no CRD schema
+    ...rolloutService({ id: 'checkout-api', namespace: 'checkout' }),
+  ]
+    // Built-in kinds have no CRD schema; nor has AnalysisRun in shared/crd-schemas.
+    .filter(o => o.apiVersion.includes('.') && o.kind !== 'AnalysisRun');
 
   it.each(customResources.map(o => [`${o.kind} ${o.metadata.name}`, o]))(
     '%s is valid against its CRD schema, status included',
@@ -28,11 +31,12 @@ describe('fixtures', () => {
     },
   );
 
-  it('covers the CloudNativePG and Istio kinds the views read', () => {
-    expect(customResources.map(o => o.kind).sort()).toEqual([
+  it('covers the CloudNativePG, Istio and Argo Rollouts kinds the views read', () => {
+    expect([...new Set(customResources.map(o => o.kind))].sort()).toEqual([
       'Backup',
       'Cluster',
       'DestinationRule',
+      'Rollout',
       'ScheduledBackup',
       'VirtualService',
     ]);

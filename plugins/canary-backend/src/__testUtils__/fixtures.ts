@@ -1,4 +1,5 @@
 import { FakeObject } from '@runway/plugin-cluster-access-node-test-utils';
+import { ROLLOUT_STATES, rolloutObject } from './rolloutPlane';
 
 /**
  * Objects of a canary-routed service as Runway's chart renders them: a VirtualService
@@ -83,6 +84,142 @@ export function canaryService(options: {
     },
     deployment('stable', stableVersion, 2),
     deployment('canary', canaryVersion, options.canaryReady ?? 2),
+  ];
+}
+
+/**
+ * A service whose canary an Argo Rollout moves (host-level routing over Istio), as the
+ * controller leaves it paused at step 2 of 4: the Rollout (stable revision `aaa111`,
+ * canary `bbb222`), its VirtualService, the ReplicaSet of each revision (labelled from
+ * the pod template, owned by the Rollout) and the AnalysisRuns it started, which carry
+ * `rollout-type` and the revision's hash but no entity label: a failed run of the canary
+ * revision, a successful one, and a run of the old revision that no longer counts.
+ */
+export function rolloutService(options: {
+  id: string;
+  namespace: string;
+}): FakeObject[] {
+  const { id, namespace } = options;
+  const entity = { 'backstage.io/kubernetes-id': id };
+  const rollout = rolloutObject({ id, namespace });
+  // The fake API gives every object a uid of its own, so the references name the Rollout
+  // without one (the status then matches its owner by kind and name).
+  const owner = {
+    apiVersion: 'argoproj.io/v1alpha1',
+    kind: 'Rollout',
+    name: id,
+    controller: true,
+    blockOwnerDeletion: true,
+  };
+  const replicaSet = (hash: string, version: string, ready: number) => ({
+    apiVersion: 'apps/v1',
+    kind: 'ReplicaSet',
+    metadata: {
+      name: `${id}-${hash}`,
+      namespace,
+      labels: { ...entity, app: id, 'rollouts-pod-template-hash': hash },
+      ownerReferences: [owner],
+    },
+    spec: {
+      replicas: 2,
+      selector: {
+        matchLabels: { app: id, 'rollouts-pod-template-hash': hash },
+      },
+      template: {
+        metadata: {
+          labels: {
+            ...entity,
+            app: id,
+            version,
+            'rollouts-pod-template-hash': hash,
+          },
+        },
+        spec: {
+          containers: [{ name: id, image: `example.com/${id}:${version}` }],
+        },
+      },
+    },
+    status: { replicas: 2, readyReplicas: ready, availableReplicas: ready },
+  });
+  const analysisRun = (
+    name: string,
+    hash: string,
+    phase: string,
+    measurements: Array<{ phase: string; value: string }>,
+  ) => ({
+    apiVersion: 'argoproj.io/v1alpha1',
+    kind: 'AnalysisRun',
+    metadata: {
+      name,
+      namespace,
+      labels: {
+        'rollout-type': 'Step',
+        'rollouts-pod-template-hash': hash,
+      },
+      ownerReferences: [owner],
+    },
+    spec: {
+      metrics: [
+        {
+          name: 'success-rate',
+          successCondition: 'result[0] >= 0.99',
+          provider: { prometheus: { query: 'success_rate' } },
+        },
+      ],
+    },
+    status: {
+      phase,
+      startedAt: '2026-11-28T10:00:00Z',
+      metricResults: [
+        {
+          name: 'success-rate',
+          phase,
+          count: measurements.length,
+          successful: measurements.filter(m => m.phase === 'Successful').length,
+          failed: measurements.filter(m => m.phase === 'Failed').length,
+          measurements: measurements.map((m, i) => ({
+            ...m,
+            startedAt: `2026-11-28T10:0${i}:00Z`,
+            finishedAt: `2026-11-28T10:0${i}:01Z`,
+          })),
+        },
+      ],
+    },
+  });
+  return [
+    {
+      apiVersion: 'networking.istio.io/v1',
+      kind: 'VirtualService',
+      metadata: { name: id, namespace, labels: entity },
+      spec: {
+        hosts: [id],
+        http: [
+          {
+            name: 'primary',
+            route: [
+              { destination: { host: id }, weight: 75 },
+              { destination: { host: `${id}-canary` }, weight: 25 },
+            ],
+          },
+        ],
+      },
+    },
+    {
+      ...rollout,
+      status: { ...ROLLOUT_STATES.pausedAtStep, replicas: 4, readyReplicas: 3 },
+    },
+    replicaSet('aaa111', '1.4.0', 2),
+    replicaSet('bbb222', '1.5.0', 1),
+    analysisRun(`${id}-bbb222-2`, 'bbb222', 'Failed', [
+      { phase: 'Successful', value: '[0.995]' },
+      { phase: 'Failed', value: '[0.93]' },
+    ]),
+    analysisRun(`${id}-bbb222-1`, 'bbb222', 'Successful', [
+      { phase: 'Successful', value: '[0.999]' },
+    ]),
+    analysisRun(`${id}-aaa111-1`, 'aaa111', 'Failed', [
+      { phase: 'Failed', value: '[0.5]' },
+    ]),
   ];
 }
 

@@ -6,8 +6,11 @@ import {
 } from '@runway/plugin-canary-common';
 import {
   ClusterAccess,
+  ClusterSnapshot,
   ClusterStateKindId,
   ClusterStateService,
+  OWNER_INDEX,
+  ownerKey,
 } from '@runway/plugin-cluster-access-node';
 import { entityClusters } from './entityClusters';
 
@@ -17,7 +20,28 @@ export const CANARY_KINDS = [
   'destinationRules',
   'deployments',
   'rollouts',
+  'replicaSets',
+  'analysisRuns',
 ] as const satisfies readonly ClusterStateKindId[];
+
+/**
+ * The objects of a kind the entity's Rollouts control, found through the owner index:
+ * the ReplicaSet of each revision, and the AnalysisRuns a Rollout started (which carry
+ * no entity label of their own).
+ */
+function ownedByRollouts(
+  snapshot: ClusterSnapshot,
+  kind: 'replicaSets' | 'analysisRuns',
+  rollouts: any[],
+): any[] {
+  return rollouts.flatMap(rollout =>
+    snapshot.byIndex(
+      kind,
+      OWNER_INDEX,
+      ownerKey(rollout.metadata?.namespace, 'Rollout', rollout.metadata?.name),
+    ),
+  );
+}
 
 /**
  * Canary status of an entity in every configured cluster, read from the cluster-state
@@ -40,15 +64,16 @@ export class CanaryStatusService {
           return { cluster, error: snapshot.problem, releases: [] };
         }
         // Read synchronously: one consistent state of every kind.
-        const [virtualServices, destinationRules, deployments, rollouts] =
-          CANARY_KINDS.map(kind => snapshot.select(kind, selector));
+        const rollouts = snapshot.select('rollouts', selector);
         return {
           cluster,
           releases: computeCanaryReleases({
-            virtualServices,
-            destinationRules,
-            deployments,
+            virtualServices: snapshot.select('virtualServices', selector),
+            destinationRules: snapshot.select('destinationRules', selector),
+            deployments: snapshot.select('deployments', selector),
             rollouts,
+            replicaSets: ownedByRollouts(snapshot, 'replicaSets', rollouts),
+            analysisRuns: ownedByRollouts(snapshot, 'analysisRuns', rollouts),
           }),
         };
       },

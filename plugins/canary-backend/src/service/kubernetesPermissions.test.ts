@@ -31,6 +31,10 @@ describe('deploy/rbac.yaml', () => {
     expect(requiredGrants().map(grantKey)).toEqual([
       'apps/deployments:list',
       'apps/deployments:watch',
+      'apps/replicasets:list',
+      'apps/replicasets:watch',
+      'argoproj.io/analysisruns:list',
+      'argoproj.io/analysisruns:watch',
       'argoproj.io/rollouts/status:patch',
       'argoproj.io/rollouts:get',
       'argoproj.io/rollouts:list',
