@@ -35,6 +35,39 @@ describe('AnalysisRuns', () => {
     ]);
   });
 
+  it('says a failure condition is what fails the metric, beside what it needs', () => {
+    render(
+      <AnalysisRuns
+        label="Analysis"
+        runs={[
+          {
+            name: 'run-1',
+            phase: 'Running',
+            metrics: [
+              {
+                name: 'errors',
+                phase: 'Running',
+                failureCondition: 'result[0] > 5',
+                lastMeasurement: { phase: 'Successful', value: '[1]' },
+              },
+              {
+                name: 'latency-p99',
+                phase: 'Running',
+                successCondition: 'result[0] < 0.5',
+                failureCondition: 'result[0] >= 2',
+              },
+            ],
+          },
+        ]}
+      />,
+    );
+    expect(screen.getByRole('listitem')).toHaveTextContent(
+      'run-1: Running' +
+        'errors Running: last [1] (Successful), fails if result[0] > 5 · ' +
+        'latency-p99 Running: not measured yet, needs result[0] < 0.5, fails if result[0] >= 2',
+    );
+  });
+
   it('says when no analysis has run', () => {
     render(<AnalysisRuns label="x" runs={[]} />);
     expect(

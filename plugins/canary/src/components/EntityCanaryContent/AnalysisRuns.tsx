@@ -43,10 +43,17 @@ export function AnalysisRuns(props: {
                 const measured = last
                   ? `last ${last.value ?? 'no value'} (${last.phase})`
                   : 'not measured yet';
-                const rule = m.successCondition ?? m.failureCondition;
-                return `${m.name} ${m.phase}: ${measured}${
-                  rule ? `, needs ${rule}` : ''
-                }`;
+                const rules = [
+                  ...(m.successCondition
+                    ? [`needs ${m.successCondition}`]
+                    : []),
+                  ...(m.failureCondition
+                    ? [`fails if ${m.failureCondition}`]
+                    : []),
+                ];
+                return [`${m.name} ${m.phase}: ${measured}`, ...rules].join(
+                  ', ',
+                );
               })
               .join(' · ')}
           />

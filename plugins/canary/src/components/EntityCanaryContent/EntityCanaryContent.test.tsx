@@ -434,6 +434,106 @@ describe('EntityCanaryContent', () => {
       name: 'orders-api',
     });
   });
+
+  it("shows each track's revision and the analysis measurements of a Rollout's release", async () => {
+    // As the backend serves a Rollout with its ReplicaSets and AnalysisRuns (plugin.test.ts).
+    const release = {
+      ...pausedRelease,
+      stable: {
+        subset: 'orders-api',
+        weight: 75,
+        version: '1.4.0',
+        replicas: { ready: 2, desired: 2 },
+        revision: 'aaa111',
+      },
+      canary: {
+        subset: 'orders-api-canary',
+        weight: 25,
+        version: '1.5.0',
+        replicas: { ready: 1, desired: 2 },
+        revision: 'bbb222',
+      },
+      analysisRuns: [
+        {
+          name: 'orders-api-bbb222-2',
+          phase: 'Failed',
+          type: 'Step',
+          metrics: [
+            {
+              name: 'success-rate',
+              phase: 'Failed',
+              successCondition: 'result[0] >= 0.99',
+              count: 2,
+              successful: 1,
+              failed: 1,
+              inconclusive: 0,
+              error: 0,
+              lastMeasurement: { phase: 'Failed', value: '[0.93]' },
+            },
+          ],
+        },
+        {
+          name: 'orders-api-bbb222-1',
+          phase: 'Successful',
+          metrics: [
+            {
+              name: 'success-rate',
+              phase: 'Successful',
+              successCondition: 'result[0] >= 0.99',
+              count: 1,
+              successful: 1,
+              failed: 0,
+              inconclusive: 0,
+              error: 0,
+              lastMeasurement: { phase: 'Successful', value: '[0.999]' },
+            },
+          ],
+        },
+      ],
+    };
+    await renderContent(answering(oneCluster(release)));
+    const card = await findReleaseCard();
+
+    const table = within(card).getByRole('table', {
+      name: 'Versions and replicas of orders/orders-api',
+    });
+    expect(
+      within(table)
+        .getAllByRole('row')
+        .map(row =>
+          Array.from(row.querySelectorAll('th, td'))
+            .slice(0, 5)
+            .map(c => c.textContent),
+        ),
+    ).toEqual([
+      ['Track', 'Subset', 'Version', 'Revision', 'Traffic'],
+      ['Stable', 'orders-api', '1.4.0', 'aaa111', '75%'],
+      ['Canary', 'orders-api-canary', '1.5.0', 'bbb222', '25%'],
+    ]);
+
+    const runs = within(
+      within(card).getByRole('list', { name: 'Analysis of orders/orders-api' }),
+    ).getAllByRole('listitem');
+    expect(runs.map(r => r.textContent)).toEqual([
+      'orders-api-bbb222-2: Failed' +
+        'success-rate Failed: last [0.93] (Failed), needs result[0] >= 0.99',
+      'orders-api-bbb222-1: Successful' +
+        'success-rate Successful: last [0.999] (Successful), needs result[0] >= 0.99',
+    ]);
+  });
+
+  it('has no revision column when no track has a known revision', async () => {
+    await renderContent(answering(oneCluster(progressingRelease)));
+    const card = await findReleaseCard();
+    const table = within(card).getByRole('table', {
+      name: 'Versions and replicas of orders/orders-api',
+    });
+    expect(
+      within(table)
+        .getAllByRole('columnheader')
+        .map(c => c.textContent),
+    ).toEqual(['Track', 'Subset', 'Version', 'Traffic', 'Replicas', 'Images']);
+  });
 });
 
 describe('EntityCanaryContent refresh', () => {

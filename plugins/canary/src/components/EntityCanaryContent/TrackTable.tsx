@@ -57,7 +57,7 @@ function Readiness(props: { replicas?: Track['replicas'] }) {
   );
 }
 
-function TrackRow(props: { name: string; track: Track }) {
+function TrackRow(props: { name: string; track: Track; revisions: boolean }) {
   const { name, track } = props;
   const classes = useStyles();
   return (
@@ -67,6 +67,7 @@ function TrackRow(props: { name: string; track: Track }) {
       </TableCell>
       <TableCell>{track.subset}</TableCell>
       <TableCell>{track.version ?? 'unknown'}</TableCell>
+      {props.revisions && <TableCell>{track.revision ?? 'unknown'}</TableCell>}
       <TableCell>{`${track.weight}%`}</TableCell>
       <TableCell>
         <Readiness replicas={track.replicas} />
@@ -86,13 +87,17 @@ function TrackRow(props: { name: string; track: Track }) {
   );
 }
 
-/** One row per track: subset, version, weight, replica readiness and images. */
+/**
+ * One row per track: subset, version, revision (the pod template hash of its ReplicaSet,
+ * when a Rollout's revisions are known), weight, replica readiness and images.
+ */
 export function TrackTable(props: {
   stable: Track;
   canary?: Track;
   caption: string;
 }) {
   const { stable, canary, caption } = props;
+  const revisions = [stable, canary].some(t => t?.revision !== undefined);
   return (
     <Table size="small" aria-label={caption}>
       <TableHead>
@@ -100,14 +105,17 @@ export function TrackTable(props: {
           <TableCell>Track</TableCell>
           <TableCell>Subset</TableCell>
           <TableCell>Version</TableCell>
+          {revisions && <TableCell>Revision</TableCell>}
           <TableCell>Traffic</TableCell>
           <TableCell>Replicas</TableCell>
           <TableCell>Images</TableCell>
         </TableRow>
       </TableHead>
       <TableBody>
-        <TrackRow name="Stable" track={stable} />
-        {canary && <TrackRow name="Canary" track={canary} />}
+        <TrackRow name="Stable" track={stable} revisions={revisions} />
+        {canary && (
+          <TrackRow name="Canary" track={canary} revisions={revisions} />
+        )}
       </TableBody>
     </Table>
   );
