@@ -10,7 +10,8 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { parse, parseAllDocuments, stringify } from 'yaml';
-import { DemoEnvironment, DemoObject } from './plan';
+import type { RenderedObject } from '@runway/control-plane';
+import { DemoEnvironment } from './plan';
 
 const run = promisify(execFile);
 
@@ -42,7 +43,7 @@ export async function renderService(options: {
   environment: DemoEnvironment;
   namespace: string;
   values: Record<string, unknown>;
-}): Promise<DemoObject[]> {
+}): Promise<RenderedObject[]> {
   const helm = helmBinary();
   if (!existsSync(helm)) {
     throw new Error(
@@ -76,7 +77,7 @@ export async function renderService(options: {
     );
     return parseAllDocuments(stdout)
       .map(doc => doc.toJS())
-      .filter((o): o is DemoObject => o !== null && o !== undefined);
+      .filter((o): o is RenderedObject => o !== null && o !== undefined);
   } catch (e: any) {
     const output = [e.stdout, e.stderr].filter(Boolean).join('\n').trim();
     throw new Error(

@@ -1,5 +1,6 @@
 import {
   ControlPlane,
+  RenderedObject,
   startControlPlane,
   startRolloutsController,
 } from '@runway/control-plane';
@@ -15,7 +16,6 @@ import {
   DEMO_ENVIRONMENTS,
   DEMO_SERVICES,
   DemoEnvironment,
-  DemoObject,
   DemoService,
   demoValues,
   prepareRendered,
@@ -68,7 +68,7 @@ export type Demo = {
 };
 
 /** The documents of every plugin's deploy/rbac.yaml: what a platform team applies for the portal. */
-export function pluginRbacDocuments(): DemoObject[] {
+export function pluginRbacDocuments(): RenderedObject[] {
   const plugins = join(repoRoot, 'plugins');
   return readdirSync(plugins)
     .map(name => join(plugins, name, 'deploy/rbac.yaml'))
@@ -164,7 +164,10 @@ async function deployService(
     log(`${environment}: ${service.name} canary at the chart's weights`);
     return;
   }
-  const path = rolloutPath(service.namespace, rollout.metadata.name);
+  const path = rolloutPath(
+    service.namespace,
+    rollout.metadata?.name ?? service.name,
+  );
   const fresh = !(await plane.getObject(path));
   if (fresh) {
     // A first start: the stable release rolls out fully, then the new one starts its canary.

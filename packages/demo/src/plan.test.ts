@@ -1,6 +1,6 @@
+import type { RenderedObject } from '@runway/control-plane';
 import {
   DEMO_SERVICES,
-  DemoObject,
   demoValues,
   healthyClusterStatus,
   lastNightlyBackup,
@@ -12,13 +12,13 @@ import {
 
 const orders = DEMO_SERVICES.find(s => s.name === 'orders-api')!;
 
-const rollout = (steps: unknown[]): DemoObject => ({
+const rollout = (steps: unknown[]): RenderedObject => ({
   apiVersion: 'argoproj.io/v1alpha1',
   kind: 'Rollout',
   metadata: { name: 'orders-api' },
   spec: { strategy: { canary: { steps } } },
 });
-const stepsOf = (o: DemoObject) => (o as any).spec.strategy.canary.steps;
+const stepsOf = (o: RenderedObject) => (o as any).spec.strategy.canary.steps;
 
 describe('demoValues', () => {
   const subsetChart = { canary: { weights: { stable: 100, canary: 0 } } };
@@ -90,7 +90,7 @@ describe('holdAfterFirstWeight', () => {
 
 describe('withPrometheusAddress', () => {
   it('points every Prometheus metric of an AnalysisTemplate at the address, and nothing else', () => {
-    const template: DemoObject = {
+    const template: RenderedObject = {
       apiVersion: 'argoproj.io/v1alpha1',
       kind: 'AnalysisTemplate',
       metadata: { name: 'success-rate' },
@@ -120,7 +120,7 @@ describe('withPrometheusAddress', () => {
       },
       { name: 'web', provider: { web: { url: 'http://x' } } },
     ]);
-    const service: DemoObject = {
+    const service: RenderedObject = {
       apiVersion: 'v1',
       kind: 'Service',
       metadata: { name: 'orders-api' },
@@ -130,7 +130,7 @@ describe('withPrometheusAddress', () => {
 });
 
 describe('prepareRendered', () => {
-  const rendered: DemoObject[] = [
+  const rendered: RenderedObject[] = [
     { apiVersion: 'v1', kind: 'Service', metadata: { name: 'orders-api' } },
     {
       apiVersion: 'v1',
@@ -146,7 +146,7 @@ describe('prepareRendered', () => {
       prometheusUrl: 'http://127.0.0.1:19090',
       holdCanary: true,
     });
-    expect(prepared.map(o => `${o.kind} ${o.metadata.namespace}`)).toEqual([
+    expect(prepared.map(o => `${o.kind} ${o.metadata?.namespace}`)).toEqual([
       'Service orders-api',
       'ConfigMap monitoring',
       'Rollout orders-api',

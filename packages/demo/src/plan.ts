@@ -4,19 +4,7 @@
  * demo makes to a rendered object (and why), the database objects and the backend's RBAC.
  */
 
-/** A Kubernetes object as rendered or built here. */
-export type DemoObject = {
-  apiVersion: string;
-  kind: string;
-  metadata: {
-    name: string;
-    namespace?: string;
-    labels?: Record<string, string>;
-    annotations?: Record<string, string>;
-    [key: string]: unknown;
-  };
-  [key: string]: unknown;
-};
+import type { RenderedObject } from '@runway/control-plane';
 
 export type DemoEnvironment = 'staging' | 'production';
 export const DEMO_ENVIRONMENTS: DemoEnvironment[] = ['staging', 'production'];
@@ -104,7 +92,7 @@ const INDEFINITE_PAUSE = { pause: {} };
  * there to show a canary in progress and let a newcomer press Promote. The only change the
  * demo makes to a rendered Rollout.
  */
-export function holdAfterFirstWeight(rollout: DemoObject): DemoObject {
+export function holdAfterFirstWeight(rollout: RenderedObject): RenderedObject {
   const steps: any[] = (rollout as any).spec?.strategy?.canary?.steps ?? [];
   const first = steps.findIndex(s => s?.setWeight !== undefined);
   if (first < 0) return rollout;
@@ -128,10 +116,10 @@ const ANALYSIS_KINDS = new Set(['AnalysisTemplate', 'ClusterAnalysisTemplate']);
  * the platform's in-cluster Prometheus, which the demo replaces with its synthetic endpoint.
  */
 export function withPrometheusAddress(
-  object: DemoObject,
+  object: RenderedObject,
   address: string,
-): DemoObject {
-  if (!ANALYSIS_KINDS.has(object.kind)) return object;
+): RenderedObject {
+  if (!ANALYSIS_KINDS.has(object.kind ?? '')) return object;
   const copy = structuredClone(object) as any;
   for (const metric of copy.spec?.metrics ?? []) {
     if (metric.provider?.prometheus)
@@ -146,15 +134,15 @@ export function withPrometheusAddress(
  * for a person where one is in progress.
  */
 export function prepareRendered(
-  rendered: DemoObject[],
+  rendered: RenderedObject[],
   options: { namespace: string; prometheusUrl: string; holdCanary: boolean },
-): DemoObject[] {
+): RenderedObject[] {
   return rendered.map(object => {
-    let prepared: DemoObject = {
+    let prepared: RenderedObject = {
       ...object,
       metadata: {
         ...object.metadata,
-        namespace: object.metadata.namespace ?? options.namespace,
+        namespace: object.metadata?.namespace ?? options.namespace,
       },
     };
     prepared = withPrometheusAddress(prepared, options.prometheusUrl);
@@ -166,7 +154,7 @@ export function prepareRendered(
 }
 
 /** The namespace of a service: Istio injects sidecars there, as the platform labels them. */
-export function serviceNamespace(name: string): DemoObject {
+export function serviceNamespace(name: string): RenderedObject {
   return {
     apiVersion: 'v1',
     kind: 'Namespace',
@@ -182,7 +170,7 @@ export const BACKEND_ACCOUNT = { namespace: 'backstage', name: 'backstage' };
  * as a platform team grants a read-only view; writes come only from the plugins' own
  * deploy/rbac.yaml files.
  */
-export function readOnlyRbac(): DemoObject[] {
+export function readOnlyRbac(): RenderedObject[] {
   const name = 'runway-demo-read';
   return [
     {

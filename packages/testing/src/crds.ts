@@ -19,7 +19,7 @@ const repoRoot = resolve(
 export type KubernetesObject = {
   apiVersion?: string;
   kind?: string;
-  metadata?: Record<string, unknown>;
+  metadata?: object;
   [key: string]: unknown;
 };
 

@@ -4,20 +4,15 @@ import { join } from 'node:path';
 import { renderSkeleton } from '../render';
 import { partValues } from '../__testUtils__/values';
 import { trackHealthQueries } from '@runway/plugin-canary-common';
-import {
-  analysisQueries,
-  checkDelivery,
-  RenderedObject,
-  rolloutStates,
-} from './delivery';
-import { helmBinary, renderChart, repoRoot } from './manifests';
+import { analysisQueries, checkDelivery, rolloutStates } from './delivery';
+import { helmBinary, K8sObject, renderChart, repoRoot } from './manifests';
 import { checkPrometheusRules, promtoolBinary } from './prometheusRules';
 
 const helm = helmBinary();
 const NAMESPACE = 'orders-api';
 
 let outDir: string;
-let rendered: RenderedObject[];
+let rendered: K8sObject[];
 
 beforeAll(async () => {
   outDir = mkdtempSync(join(tmpdir(), 'delivery-'));

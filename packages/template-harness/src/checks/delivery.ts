@@ -14,21 +14,8 @@ import type {
   RolloutStep,
   VirtualService,
 } from '@runway/plugin-canary-common';
+import type { RenderedObject } from '@runway/control-plane';
 import { promqlSyntaxErrors, vectorSelectors } from './promql';
-
-/** A rendered Kubernetes object (as manifests.ts parses helm's output). */
-export type RenderedObject = {
-  apiVersion?: string;
-  kind?: string;
-  metadata?: {
-    name?: string;
-    namespace?: string;
-    labels?: Record<string, string>;
-    annotations?: Record<string, string>;
-    [key: string]: unknown;
-  };
-  [key: string]: unknown;
-};
 
 const HASH = 'rollouts-pod-template-hash';
 const STABLE_REV = 'stablerev';

@@ -4,6 +4,7 @@
  * (canary routing, Pod Security "restricted", Backstage labels).
  */
 import { resolvePackagePath } from '@backstage/backend-plugin-api';
+import type { RenderedObject } from '@runway/control-plane';
 import { crdSchemasDir, validateCustomResource } from '@runway/testing';
 import { execFile } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
@@ -14,18 +15,8 @@ import { checkDelivery } from './delivery';
 
 const run = promisify(execFile);
 
-/** A rendered Kubernetes object. */
-export type K8sObject = {
-  apiVersion?: string;
-  kind?: string;
-  metadata?: {
-    name?: string;
-    namespace?: string;
-    labels?: Record<string, string>;
-    [key: string]: unknown;
-  };
-  [key: string]: unknown;
-};
+/** A rendered Kubernetes object (the control plane's dry run reads the same). */
+export type K8sObject = RenderedObject;
 
 /** The harness package. */
 const packageDir = resolvePackagePath('@runway/template-harness');

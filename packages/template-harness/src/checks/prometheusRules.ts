@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { stringify } from 'yaml';
-import type { RenderedObject } from './delivery';
+import type { K8sObject } from './manifests';
 
 const run = promisify(execFile);
 
@@ -22,7 +22,7 @@ export function promtoolBinary(repoRoot: string): string {
  * plus a PrometheusRule without any rule. Throws when promtool is missing.
  */
 export async function checkPrometheusRules(
-  objects: RenderedObject[],
+  objects: K8sObject[],
   promtool: string,
 ): Promise<string[]> {
   if (!existsSync(promtool)) {
