@@ -16,4 +16,9 @@ export {
   renderChart,
   KUBE_VERSION,
 } from './checks/manifests';
-export type { K8sObject, HelmOptions, CheckOptions } from './checks/manifests';
+export type {
+  K8sObject,
+  HelmOptions,
+  RenderOptions,
+  CheckOptions,
+} from './checks/manifests';

@@ -544,6 +544,26 @@ describe('values that contradict each other', () => {
     );
   }, 60_000);
 
+  it('renders under another release name with values given last', async () => {
+    const objects = await renderChart(helm, chartDir, 'values-staging.yaml', {
+      release: 'storefront',
+      namespace: 'shop',
+      values: { image: { repository: 'ghcr.io/example/shop', tag: '1.5.0' } },
+    });
+    expect(
+      new Set(
+        objects.map(o => o.metadata?.labels?.['app.kubernetes.io/instance']),
+      ),
+    ).toEqual(new Set(['storefront']));
+    const workload = objects.find(
+      o => o.kind === 'Rollout' || o.kind === 'Deployment',
+    ) as any;
+    expect(workload.metadata.name).toBe('storefront');
+    expect(workload.spec.template.spec.containers[0].image).toBe(
+      'ghcr.io/example/shop:1.5.0',
+    );
+  }, 60_000);
+
   it('outside the mesh: no sidecar, no mTLS policy, metrics scraped from the app', async () => {
     const valuesFile = join(outDir, 'no-mesh.yaml');
     writeFileSync(

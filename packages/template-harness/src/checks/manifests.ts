@@ -7,10 +7,17 @@ import { resolvePackagePath } from '@backstage/backend-plugin-api';
 import type { RenderedObject } from '@runway/control-plane';
 import { crdSchemasDir, validateCustomResource } from '@runway/testing';
 import { execFile } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
-import { isAbsolute, resolve } from 'node:path';
+import {
+  existsSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { isAbsolute, join, resolve } from 'node:path';
 import { promisify } from 'node:util';
-import { parse, parseAllDocuments } from 'yaml';
+import { parse, parseAllDocuments, stringify } from 'yaml';
 import { checkDelivery } from './delivery';
 
 const run = promisify(execFile);
@@ -41,6 +48,13 @@ export type HelmOptions = {
   kubeVersion?: string;
   /** Release namespace; default helm's ("default"). */
   namespace?: string;
+};
+
+export type RenderOptions = HelmOptions & {
+  /** Release name; default the chart's name (as Argo CD installs it). */
+  release?: string;
+  /** Values given last, after values.yaml and the values file (like a final `-f`). */
+  values?: Record<string, unknown>;
 };
 
 function valuesArgs(chartDir: string, valuesFile: string): string[] {
@@ -86,37 +100,53 @@ export async function lintChart(
 }
 
 /**
- * `helm template <chart name> <chartDir> -f values.yaml -f <valuesFile>`, parsed into
- * objects. The release name is the chart's name, as Argo CD installs it. Rejects with
- * helm's message when rendering fails (e.g. a template's `fail`).
+ * `helm template <release> <chartDir> -f values.yaml -f <valuesFile> [-f <values>]`, parsed
+ * into objects. The release name is the chart's name unless given, as Argo CD installs it.
+ * Rejects with helm's message when rendering fails (e.g. a template's `fail`).
  */
 export async function renderChart(
   helmBin: string,
   chartDir: string,
   valuesFile: string,
-  options: HelmOptions = {},
+  options: RenderOptions = {},
 ): Promise<K8sObject[]> {
-  const chart = parse(readFileSync(resolve(chartDir, 'Chart.yaml'), 'utf8'));
-  const stdout = await helm(helmBin, [
-    'template',
-    chart.name,
-    chartDir,
-    ...valuesArgs(chartDir, valuesFile),
-    '--kube-version',
-    options.kubeVersion ?? KUBE_VERSION,
-    ...(options.namespace ? ['--namespace', options.namespace] : []),
-  ]);
-  const objects: K8sObject[] = [];
-  for (const doc of parseAllDocuments(stdout)) {
-    if (doc.errors.length > 0) {
-      throw new Error(
-        `helm template printed invalid YAML: ${doc.errors[0].message}`,
-      );
+  const release =
+    options.release ??
+    parse(readFileSync(resolve(chartDir, 'Chart.yaml'), 'utf8')).name;
+  const overridesDir = options.values
+    ? mkdtempSync(join(tmpdir(), 'runway-helm-values-'))
+    : undefined;
+  try {
+    const overrides: string[] = [];
+    if (overridesDir) {
+      const file = join(overridesDir, 'values.yaml');
+      writeFileSync(file, stringify(options.values));
+      overrides.push('-f', file);
     }
-    const value = doc.toJS();
-    if (value !== null && value !== undefined) objects.push(value);
+    const stdout = await helm(helmBin, [
+      'template',
+      release,
+      chartDir,
+      ...valuesArgs(chartDir, valuesFile),
+      ...overrides,
+      '--kube-version',
+      options.kubeVersion ?? KUBE_VERSION,
+      ...(options.namespace ? ['--namespace', options.namespace] : []),
+    ]);
+    const objects: K8sObject[] = [];
+    for (const doc of parseAllDocuments(stdout)) {
+      if (doc.errors.length > 0) {
+        throw new Error(
+          `helm template printed invalid YAML: ${doc.errors[0].message}`,
+        );
+      }
+      const value = doc.toJS();
+      if (value !== null && value !== undefined) objects.push(value);
+    }
+    return objects;
+  } finally {
+    if (overridesDir) rmSync(overridesDir, { recursive: true, force: true });
   }
-  return objects;
 }
 
 export type CheckOptions = {
