@@ -5,9 +5,10 @@ import {
   startRolloutsController,
 } from '@runway/control-plane';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { parseAllDocuments } from 'yaml';
-import { chartValues, renderService, repoRoot } from './charts';
+import { helmBinary, renderChart } from '@runway/template-harness';
+import { chartValues, repoRoot } from './charts';
 import { provisionDatabase } from './database';
 import { startFakeCnpgOperator } from './operator';
 import {
@@ -141,13 +142,17 @@ async function deployService(
   const values = chartValues(service.chart);
   const render = async (stage: 'stable' | 'canary') =>
     prepareRendered(
-      await renderService({
-        release: service.name,
-        chartDir: service.chart,
-        environment,
-        namespace: service.namespace,
-        values: demoValues(service, values, stage),
-      }),
+      // As Argo CD renders it: values.yaml, values-<env>.yaml, then the demo's values.
+      await renderChart(
+        helmBinary(),
+        resolve(repoRoot, service.chart),
+        `values-${environment}.yaml`,
+        {
+          release: service.name,
+          namespace: service.namespace,
+          values: demoValues(service, values, stage),
+        },
+      ),
       { namespace: service.namespace, prometheusUrl, holdCanary: canary },
     );
 
