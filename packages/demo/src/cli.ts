@@ -6,7 +6,7 @@ import { ChildProcess, spawn } from 'node:child_process';
 import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
-import { repoRoot } from './charts';
+import { repoRoot } from './paths';
 import { Demo, startDemo } from './demo';
 import { DEMO_CANARY } from './plan';
 import { processMemory } from './memory';

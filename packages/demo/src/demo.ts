@@ -8,7 +8,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { helmBinary, renderChart } from '@runway/template-harness';
-import { chartValues, repoRoot } from './charts';
+import { repoRoot } from './paths';
 import { provisionDatabase } from './database';
 import { startFakeCnpgOperator } from './operator';
 import {
@@ -139,7 +139,6 @@ async function deployService(
   const canary =
     service.name === DEMO_CANARY.service &&
     environment === DEMO_CANARY.environment;
-  const values = chartValues(service.chart);
   const render = async (stage: 'stable' | 'canary') =>
     prepareRendered(
       // As Argo CD renders it: values.yaml, values-<env>.yaml, then the demo's values.
@@ -150,23 +149,22 @@ async function deployService(
         {
           release: service.name,
           namespace: service.namespace,
-          values: demoValues(service, values, stage),
+          values: demoValues(service, stage),
         },
       ),
       { namespace: service.namespace, prometheusUrl, holdCanary: canary },
     );
 
-  await plane.apply([serviceNamespace(service.namespace)]);
   const stable = await render('stable');
   const rollout = stable.find(o => o.kind === 'Rollout');
-  if (!canary) {
-    await plane.apply(stable);
-    return;
+  if (canary && !rollout) {
+    throw new Error(
+      `demo: ${service.chart} renders no Rollout for ${environment} (canary.enabled false?): the demo's canary of ${service.name} needs one`,
+    );
   }
-  if (!rollout) {
-    // A chart without Argo Rollouts: its canary is a second Deployment and the weights.
-    await plane.apply(await render('canary'));
-    log(`${environment}: ${service.name} canary at the chart's weights`);
+  await plane.apply([serviceNamespace(service.namespace)]);
+  if (!canary || !rollout) {
+    await plane.apply(stable);
     return;
   }
   const path = rolloutPath(

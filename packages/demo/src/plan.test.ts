@@ -21,36 +21,17 @@ const rollout = (steps: unknown[]): RenderedObject => ({
 const stepsOf = (o: RenderedObject) => (o as any).spec.strategy.canary.steps;
 
 describe('demoValues', () => {
-  const subsetChart = { canary: { weights: { stable: 100, canary: 0 } } };
-  const rolloutChart = { canary: { enabled: true, steps: [] } };
-
   it.each([
+    ['stable: the running release', 'stable', '1.4.0'],
     [
-      'stable, any chart',
-      subsetChart,
-      'stable',
-      { image: { repository: orders.imageRepository, tag: '1.4.0' } },
-    ],
-    [
-      'canary of a chart with Argo Rollouts: only the new tag',
-      rolloutChart,
+      'canary: only the new tag (Argo Rollouts starts the canary)',
       'canary',
-      { image: { repository: orders.imageRepository, tag: '1.5.0' } },
+      '1.5.0',
     ],
-    [
-      'canary of a chart with a Deployment pair: its tag and the weights',
-      subsetChart,
-      'canary',
-      {
-        image: { repository: orders.imageRepository, tag: '1.4.0' },
-        canary: {
-          image: { tag: '1.5.0' },
-          weights: { stable: 80, canary: 20 },
-        },
-      },
-    ],
-  ] as const)('%s', (_, chart, stage, expected) => {
-    expect(demoValues(orders, chart, stage)).toEqual(expected);
+  ] as const)('%s', (_, stage, tag) => {
+    expect(demoValues(orders, stage)).toEqual({
+      image: { repository: orders.imageRepository, tag },
+    });
   });
 });
 

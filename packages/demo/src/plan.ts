@@ -48,39 +48,16 @@ export const CANARY_VERSION = '1.5.0';
 export const DEMO_CANARY = { service: 'orders-api', environment: 'staging' };
 
 /**
- * The weights of a chart whose canary is a pair of Deployments behind Istio subsets (the chart
- * before Argo Rollouts): the demo sets them itself, as a person would in values-<env>.yaml.
- */
-export const SUBSET_CANARY_WEIGHTS = { stable: 80, canary: 20 };
-
-/** Whether a chart's canary is the Deployment pair with weights in its values (no Rollout). */
-export function hasSubsetCanary(chartValues: any): boolean {
-  return chartValues?.canary?.weights !== undefined;
-}
-
-/**
  * The values the demo renders a service with, on top of values.yaml and values-<env>.yaml:
- * the image, and for the canary in progress either the new tag (Argo Rollouts starts the canary
- * from the changed pod template) or, for a chart without Rollouts, the canary track's tag and
- * weights.
+ * the image; for the canary in progress its new tag (Argo Rollouts starts the canary from the
+ * changed pod template).
  */
 export function demoValues(
   service: DemoService,
-  chartValues: any,
   stage: 'stable' | 'canary',
 ): Record<string, unknown> {
-  const image = { repository: service.imageRepository };
-  if (stage === 'stable') return { image: { ...image, tag: STABLE_VERSION } };
-  if (hasSubsetCanary(chartValues)) {
-    return {
-      image: { ...image, tag: STABLE_VERSION },
-      canary: {
-        image: { tag: CANARY_VERSION },
-        weights: SUBSET_CANARY_WEIGHTS,
-      },
-    };
-  }
-  return { image: { ...image, tag: CANARY_VERSION } };
+  const tag = stage === 'stable' ? STABLE_VERSION : CANARY_VERSION;
+  return { image: { repository: service.imageRepository, tag } };
 }
 
 /** An indefinite pause: the Rollout waits for a person (Promote). */
