@@ -8,7 +8,6 @@ import {
 import { dryRunObjects, startControlPlane } from '@runway/control-plane';
 import { validateCrd } from '@runway/testing';
 import {
-  cpSync,
   existsSync,
   mkdtempSync,
   readFileSync,
@@ -250,7 +249,12 @@ describe('deploy/chart with the production values', () => {
     'renders the builder objects for %s',
     async (_, release, namespace, database) => {
       const rendered = (
-        await renderAs(release, namespace, valuesFile(dir, { database }))
+        await renderChart(
+          helmBinary(),
+          chartDir,
+          valuesFile(dir, { database }),
+          { release, namespace },
+        )
       ).filter(o => DATABASE_KINDS.includes(o.kind!));
       expect(sorted(rendered)).toEqual(
         sorted(
@@ -262,19 +266,6 @@ describe('deploy/chart with the production values', () => {
       );
     },
   );
-
-  /** The chart released under another name (the harness releases a chart as its name). */
-  async function renderAs(release: string, namespace: string, file: string) {
-    const copy = join(dir, release);
-    rmSync(copy, { recursive: true, force: true });
-    cpSync(chartDir, copy, { recursive: true });
-    const chart = parse(readFileSync(join(copy, 'Chart.yaml'), 'utf8'));
-    writeFileSync(
-      join(copy, 'Chart.yaml'),
-      stringify({ ...chart, name: release }),
-    );
-    return renderChart(helmBinary(), copy, file, { namespace });
-  }
 
   it.each([
     [
