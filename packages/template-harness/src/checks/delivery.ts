@@ -15,6 +15,7 @@ import type {
   VirtualService,
 } from '@runway/plugin-canary-common';
 import type { RenderedObject } from '@runway/control-plane';
+import { nameOf, ofKind } from './objects';
 import { promqlSyntaxErrors, vectorSelectors } from './promql';
 
 const HASH = 'rollouts-pod-template-hash';
@@ -23,10 +24,6 @@ const CANARY_REV = 'canaryrev';
 const CANARY_HEADER = 'x-canary';
 
 const clone = <T>(value: T): T => JSON.parse(JSON.stringify(value));
-const nameOf = (o: RenderedObject) =>
-  `${o.kind ?? '?'}/${o.metadata?.name ?? '?'}`;
-const ofKind = (objects: RenderedObject[], kind: string): any[] =>
-  objects.filter(o => o.kind === kind);
 const selects = (
   selector: Record<string, string>,
   labels: Record<string, string>,

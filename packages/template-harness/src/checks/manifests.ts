@@ -19,6 +19,7 @@ import { isAbsolute, join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { parse, parseAllDocuments, stringify } from 'yaml';
 import { checkDelivery } from './delivery';
+import { nameOf, ofKind, splitApiVersion } from './objects';
 
 const run = promisify(execFile);
 
@@ -167,20 +168,6 @@ export function checkManifests(
   ];
 }
 
-function nameOf(object: K8sObject): string {
-  return `${object.kind ?? '?'}/${object.metadata?.name ?? '?'}`;
-}
-
-function splitApiVersion(apiVersion: string): {
-  group: string;
-  version: string;
-} {
-  const [group, version] = apiVersion.includes('/')
-    ? apiVersion.split('/')
-    : ['', apiVersion];
-  return { group, version };
-}
-
 // ------------------------------------------------------------------ schemas
 
 /**
@@ -238,19 +225,6 @@ export function checkSemantics(
     ...checkPods(objects),
     ...checkBackstageLabels(objects),
   ];
-}
-
-function ofKind(
-  objects: K8sObject[],
-  kind: string,
-  group?: string,
-): K8sObject[] {
-  return objects.filter(
-    o =>
-      o.kind === kind &&
-      (group === undefined ||
-        splitApiVersion(o.apiVersion ?? '').group === group),
-  );
 }
 
 /**
