@@ -49,7 +49,8 @@ import {
 } from './testing/replicaTestModule';
 
 const NAMES = ['a', 'b'] as const;
-type Name = (typeof NAMES)[number];
+/** A replica (a pod): a and b, and those a rolling update starts in their place. */
+type Name = string;
 const TASKS = 100;
 const TEMPLATE_REF = 'template:default/runway-replica-test';
 const BUCKET = 'runway-techdocs-test';
@@ -117,9 +118,13 @@ describe('two replicas of the production image on one PostgreSQL', () => {
   let token: string;
   const instances = {} as Record<Name, Instance>;
   const ports = {} as Record<Name, number>;
-  const generation = { a: 0, b: 0 } as Record<Name, number>;
+  const generation = {} as Record<Name, number>;
+  /** The test-only app-config overrides every replica shares; each adds its port. */
+  let overrides: Record<string, unknown>;
   const databasePlugins = new Set<string>();
-  let peakConnections = 0;
+  /** The most database connections held at once: by the two replicas, and in the rolling update. */
+  const peakConnections = { replicas: 0, rollingUpdate: 0 };
+  let rollingUpdate = false;
   let sampler: NodeJS.Timeout | undefined;
   const role = `runway_replicas_${process.pid}`;
   /** When both replicas were first ready, by the database's clock. */
@@ -128,8 +133,24 @@ describe('two replicas of the production image on one PostgreSQL', () => {
   const direct = (name: Name) => `http://127.0.0.1:${ports[name]}`;
   const authorized = () => ({ Authorization: `Bearer ${token}` });
 
+  /** A new replica's port and its app-config overrides file. */
+  async function configureReplica(name: Name): Promise<void> {
+    ports[name] = await freePort();
+    writeFileSync(
+      join(tmp, `app-config.${name}.yaml`),
+      stringify({
+        ...overrides,
+        backend: {
+          // The string form, like app-config.production.yaml's ':7007'.
+          listen: `127.0.0.1:${ports[name]}`,
+          database: { connection: { ssl: false } },
+        },
+      }),
+    );
+  }
+
   function instance(name: Name): Instance {
-    generation[name]++;
+    generation[name] = (generation[name] ?? 0) + 1;
     const created = new Instance({
       name,
       app,
@@ -454,33 +475,23 @@ describe('two replicas of the production image on one PostgreSQL', () => {
       ...productionConfig().catalog.locations,
       { type: 'file', target: templateFile, rules: [{ allow: ['Template'] }] },
     ];
-    for (const name of NAMES) {
-      ports[name] = await freePort();
-      writeFileSync(
-        join(tmp, `app-config.${name}.yaml`),
-        stringify({
-          backend: {
-            // The string form, like app-config.production.yaml's ':7007'.
-            listen: `127.0.0.1:${ports[name]}`,
-            database: { connection: { ssl: false } },
-          },
-          auth: {
-            providers: { guest: { dangerouslyAllowOutsideDevelopment: true } },
-          },
-          runway: {
-            localCheckout: {
-              enabled: true,
-              url: 'https://github.com/example-org/runway',
-              path: repoRoot,
-            },
-          },
-          techdocs: {
-            publisher: { awsS3: { endpoint: s3Url, s3ForcePathStyle: true } },
-          },
-          catalog: { locations },
-        }),
-      );
-    }
+    overrides = {
+      auth: {
+        providers: { guest: { dangerouslyAllowOutsideDevelopment: true } },
+      },
+      runway: {
+        localCheckout: {
+          enabled: true,
+          url: 'https://github.com/example-org/runway',
+          path: repoRoot,
+        },
+      },
+      techdocs: {
+        publisher: { awsS3: { endpoint: s3Url, s3ForcePathStyle: true } },
+      },
+      catalog: { locations },
+    };
+    for (const name of NAMES) await configureReplica(name);
 
     // Which plugins hold connections, and how many at most: sampled all along.
     sampler = setInterval(async () => {
@@ -495,7 +506,8 @@ describe('two replicas of the production image on one PostgreSQL', () => {
           databasePlugins.add(row.name.replace('backstage_plugin_', ''));
           total += Number(row.n);
         }
-        peakConnections = Math.max(peakConnections, total);
+        const phase = rollingUpdate ? 'rollingUpdate' : 'replicas';
+        peakConnections[phase] = Math.max(peakConnections[phase], total);
       } catch {
         // the database is shutting down
       }
@@ -869,8 +881,11 @@ describe('two replicas of the production image on one PostgreSQL', () => {
     await waitUntilReady('a');
   }, 600_000);
 
-  it('loses no request while each replica in turn gets SIGTERM and restarts under load', async () => {
+  it('loses no request in a rolling update under load: each replica in turn replaced by a new one, and stopped (SIGTERM) only once that one is ready', async () => {
     const delay = serverShutdownDelaySeconds(productionConfig());
+    // The chart's strategy (maxSurge 1, maxUnavailable 0), as the Deployment controller runs
+    // it: one new replica at a time, the old one stopped once the new one is ready.
+    expect(maxSurge).toBe(1);
     let running = true;
     const results = { ok: 0, failed: [] as string[] };
     const paths = [
@@ -894,11 +909,22 @@ describe('two replicas of the production image on one PostgreSQL', () => {
         }
       }
     };
+    // The replicas in the load balancer's rotation, sampled all along.
+    const ready: number[] = [];
+    const counting = setInterval(() => ready.push(lb.ready().length), 100);
+    rollingUpdate = true;
     const started = Date.now();
     const workers = Array.from({ length: 4 }, (_, w) => loop(w));
     await sleep(3000);
-    const restarts: string[] = [];
+    const replaced: string[] = [];
     for (const name of NAMES) {
+      const next = `${name}2`;
+      await configureReplica(next);
+      const starting = Date.now();
+      instance(next).start();
+      lb.add(next, direct(next));
+      await waitUntilReady(next);
+      const readyIn = (Date.now() - starting) / 1000;
       const stopping = Date.now();
       instances[name].signal('SIGTERM');
       const code = await instances[name].waitForExit(gracePeriodSeconds * 1000);
@@ -909,25 +935,33 @@ describe('two replicas of the production image on one PostgreSQL', () => {
       });
       const stopped = (Date.now() - stopping) / 1000;
       expect(stopped).toBeGreaterThanOrEqual(delay);
-      instance(name).start();
       lb.remove(name);
-      lb.add(name, direct(name));
-      await waitUntilReady(name);
-      restarts.push(`${name}: stopped in ${stopped.toFixed(1)} s`);
+      replaced.push(
+        `${name} by ${next}: ready in ${readyIn.toFixed(
+          1,
+        )} s, then ${name} stopped in ${stopped.toFixed(1)} s`,
+      );
       await sleep(2000);
     }
     running = false;
     await Promise.all(workers);
+    clearInterval(counting);
+    rollingUpdate = false;
     const seconds = (Date.now() - started) / 1000;
     expect(results.failed).toEqual([]);
     expect(results.ok).toBeGreaterThan(100);
+    // maxUnavailable 0: never fewer replicas in rotation than before; maxSurge 1: one more.
+    expect({
+      fewest: Math.min(...ready),
+      most: Math.max(...ready),
+    }).toEqual({ fewest: NAMES.length, most: NAMES.length + maxSurge });
     figures[
-      'rolling restart: requests / failed'
+      'rolling update: requests / failed'
     ] = `${results.ok} / ${results.failed.length}`;
-    figures['rolling restart: duration, s; requests/s'] = `${seconds.toFixed(
+    figures['rolling update: duration, s; requests/s'] = `${seconds.toFixed(
       0,
     )}; ${(results.ok / seconds).toFixed(0)}`;
-    figures['rolling restart: SIGTERM to exit'] = restarts.join(', ');
+    figures['rolling update: replicas replaced'] = replaced.join('; ');
   }, 900_000);
 
   it("keeps the database connections of the most replicas the chart allows within CloudNativePG's limit", () => {
@@ -947,7 +981,7 @@ describe('two replicas of the production image on one PostgreSQL', () => {
     expect(budget.total).toBeLessThanOrEqual(DATABASE_CONNECTIONS);
     figures['plugins with a database pool'] = plugins.join(', ');
     figures[
-      'connections: peak of two replicas / budget per replica / budget at maxReplicas+1'
-    ] = `${peakConnections} / ${budget.perReplica} / ${budget.total}`;
+      'connections: peak of two replicas / of three (rolling update) / budget per replica / budget at maxReplicas+1'
+    ] = `${peakConnections.replicas} / ${peakConnections.rollingUpdate} / ${budget.perReplica} / ${budget.total}`;
   });
 });

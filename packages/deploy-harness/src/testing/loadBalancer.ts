@@ -4,7 +4,7 @@
  * does, with the chart's readiness probe (path, period, timeout, failure and success
  * thresholds). A replica that starts shutting down leaves the rotation only once its probe
  * has failed failureThreshold times, which is slower than Kubernetes (which drops a
- * terminating pod's endpoint at once): a conservative model of a rolling restart.
+ * terminating pod's endpoint at once): a conservative model of a rolling update.
  * Nothing is retried: every failed request is counted.
  */
 import http from 'node:http';
@@ -90,6 +90,11 @@ export class LoadBalancer {
 
   isReady(name: string): boolean {
     return this.#backends.get(name)?.ready ?? false;
+  }
+
+  /** The replicas in the rotation (their probe succeeded). */
+  ready(): string[] {
+    return [...this.#backends.values()].filter(b => b.ready).map(b => b.name);
   }
 
   /** Requests each replica has answered. */
