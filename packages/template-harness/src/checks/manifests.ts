@@ -4,7 +4,7 @@
  * (canary routing, Pod Security "restricted", Backstage labels).
  */
 import { resolvePackagePath } from '@backstage/backend-plugin-api';
-import type { RenderedObject } from '@runway/control-plane';
+import { podOfTemplate, RenderedObject } from '@runway/control-plane';
 import { crdSchemasDir, validateCustomResource } from '@runway/testing';
 import { execFile } from 'node:child_process';
 import {
@@ -257,26 +257,14 @@ type PodTemplate = {
   spec?: PodSpec;
 };
 
-/** The pod templates of workload kinds (and bare pods). */
+/**
+ * The pod templates of workload kinds (the ones the control plane's dry run also admits as
+ * Pods), and bare pods.
+ */
 function podTemplates(object: K8sObject): PodTemplate[] {
-  const spec = object.spec as any;
-  switch (object.kind) {
-    case 'Pod':
-      return [{ metadata: object.metadata, spec }];
-    case 'Deployment':
-    case 'StatefulSet':
-    case 'DaemonSet':
-    case 'ReplicaSet':
-    case 'Job':
-    case 'Rollout':
-      return spec?.template ? [spec.template] : [];
-    case 'CronJob':
-      return spec?.jobTemplate?.spec?.template
-        ? [spec.jobTemplate.spec.template]
-        : [];
-    default:
-      return [];
-  }
+  if (object.kind === 'Pod') return [object as PodTemplate];
+  const pod = podOfTemplate(object);
+  return pod ? [pod as PodTemplate] : [];
 }
 
 /** Pod Security "restricted" for every container, plus the labels pods must carry. */
