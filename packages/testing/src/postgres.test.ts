@@ -11,7 +11,9 @@ describe('startPostgres', () => {
     await pg.stop();
     expect(rows).toEqual([{ two: 2 }]);
     const again = new Client({ connectionString: postgresUrl(pg) });
-    await expect(again.connect()).rejects.toThrow();
+    await expect(again.connect()).rejects.toMatchObject({
+      code: 'ECONNREFUSED',
+    });
   }, 60_000);
 
   it.each([
