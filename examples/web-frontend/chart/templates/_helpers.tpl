@@ -29,9 +29,18 @@ app.kubernetes.io/part-of: {{ regexReplaceAll "^.*[:/]" . "" }}
 {{- end }}
 {{- end -}}
 
-{{/* The image tag every environment must set (CI writes the commit SHA for staging). */}}
+{{/* The released image's tag (the commit SHA CI built it from), written by CI into values.yaml. */}}
 {{- define "service.imageTag" -}}
-{{- required "image.tag is empty: set it in the environment's values file (CI writes the commit SHA into values-staging.yaml)" .Values.image.tag -}}
+{{- required "image.tag is empty: CI writes the released commit SHA into chart/values.yaml (image.tag and image.digest)" .Values.image.tag -}}
+{{- end -}}
+
+{{/* What pods pull: repository@digest once CI has pushed the image (the tag stays a label), else repository:tag. */}}
+{{- define "service.imageRef" -}}
+{{- if .root.Values.image.digest -}}
+{{ .root.Values.image.repository }}@{{ .root.Values.image.digest }}
+{{- else -}}
+{{ .root.Values.image.repository }}:{{ .tag }}
+{{- end -}}
 {{- end -}}
 
 {{/* An image tag as a label value: at most 63 characters, alphanumeric at both ends. */}}
@@ -247,7 +256,7 @@ topologySpreadConstraints:
   {{- end }}
 containers:
   - name: {{ $root.Chart.Name }}
-    image: "{{ $v.image.repository }}:{{ .tag }}"
+    image: {{ include "service.imageRef" . | quote }}
     imagePullPolicy: {{ $v.image.pullPolicy }}
     ports:
       - name: http

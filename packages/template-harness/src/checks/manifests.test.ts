@@ -539,8 +539,31 @@ describe('values that contradict each other', () => {
   );
 
   it('fails with a clear message when the image tag is not set', async () => {
-    await expect(renderChart(helm, chartDir, 'values.yaml')).rejects.toThrow(
-      'image.tag is empty',
+    const valuesFile = join(outDir, 'no-tag.yaml');
+    writeFileSync(valuesFile, 'image: {tag: ""}\n');
+    await expect(renderChart(helm, chartDir, valuesFile)).rejects.toThrow(
+      'image.tag is empty: CI writes the released commit SHA into chart/values.yaml',
+    );
+  }, 60_000);
+
+  it('pulls the image by digest once CI released one, keeping the tag as the version label', async () => {
+    const valuesFile = join(outDir, 'digest.yaml');
+    const digest = `sha256:${'b'.repeat(64)}`;
+    writeFileSync(valuesFile, `image: {tag: abc123, digest: "${digest}"}\n`);
+    const objects = await renderChart(helm, chartDir, valuesFile);
+    const pod = find(objects, 'Rollout').spec.template;
+    // repository@digest: the tag no longer decides what is pulled.
+    expect(pod.spec.containers[0].image).toMatch(
+      new RegExp(`^[^@:]+/[^@:]+@${digest}$`),
+    );
+    expect(pod.metadata.labels.version).toBe('abc123');
+  }, 60_000);
+
+  it('refuses a digest that is not a sha256 digest, naming the value', async () => {
+    const valuesFile = join(outDir, 'bad-digest.yaml');
+    writeFileSync(valuesFile, 'image: {tag: abc123, digest: latest}\n');
+    await expect(renderChart(helm, chartDir, valuesFile)).rejects.toThrow(
+      "at '/image/digest'",
     );
   }, 60_000);
 

@@ -6,8 +6,13 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { parse } from 'yaml';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { createServer, Server } from 'node:http';
+import { AddressInfo } from 'node:net';
+import { resolvePackagePath } from '@backstage/backend-plugin-api';
+import { STAGING_VERIFICATION_CONTEXT } from '@runway/plugin-argocd-node';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { renderSkeleton } from '../render';
 import {
   checkWorkflows,
@@ -339,18 +344,25 @@ describe('the shared CI part (templates/skeletons/ci)', () => {
       );
       const { jobs, env } = parse(text);
       expect(env.IMAGE_REPOSITORY).toBe(values.imageRepository);
-      expect(jobs.build.needs).toBe('test');
+      expect(jobs.chart.needs).toBeUndefined();
+      expect(jobs.build.needs).toEqual(['test', 'chart']);
       expect(jobs.scan.needs).toBe('build');
       expect(jobs.sonarqube.needs).toBe('test');
       expect(jobs.push.needs).toEqual(['scan', 'sonarqube']);
-      expect(jobs['deploy-staging'].needs).toBe('push');
+      expect(jobs.release.needs).toBe('push');
+      expect(jobs['verify-staging'].needs).toBe('release');
       const mainOnly =
         "github.event_name == 'push' && github.ref == 'refs/heads/main'";
       expect(jobs.push.if).toBe(mainOnly);
-      expect(jobs['deploy-staging'].if).toBe(mainOnly);
+      expect(jobs.release.if).toBe(mainOnly);
       expect(jobs.scan.permissions['security-events']).toBe('write');
-      expect(jobs['deploy-staging'].permissions).toEqual({
+      expect(jobs.release.permissions).toEqual({
         contents: 'write',
+        checks: 'write',
+      });
+      expect(jobs['verify-staging'].permissions).toEqual({
+        contents: 'read',
+        statuses: 'write',
       });
       expect(text).not.toMatch(/:latest\b/);
       expect(Boolean(jobs.test.services?.postgres)).toBe(database);
@@ -365,4 +377,289 @@ describe('the shared CI part (templates/skeletons/ci)', () => {
       );
     },
   );
+
+  describe('facts of the rendered workflow', () => {
+    const rendered = () => {
+      const text = readFileSync(
+        join(outDirs.get('go-false')!, '.github/workflows/ci.yaml'),
+        'utf8',
+      );
+      return { text, ...parse(text) };
+    };
+    const runs = (job: { steps: Array<{ run?: string }> }) =>
+      job.steps.map(step => step.run ?? '').join('\n');
+
+    it('never cancels or drops a run of main; pull requests cancel their older runs', () => {
+      const { concurrency, jobs } = rendered();
+      // Per SHA on main: a shared group would drop every pending run but the newest.
+      expect(concurrency.group).toContain(
+        "github.event_name == 'pull_request' && github.ref || github.sha",
+      );
+      expect(concurrency['cancel-in-progress']).toBe(
+        "${{ github.event_name == 'pull_request' }}",
+      );
+      expect(jobs.release.concurrency).toEqual({
+        group: 'release-staging',
+        'cancel-in-progress': false,
+      });
+    });
+
+    it('lints and renders the chart for every environment before anything is built', () => {
+      const { jobs } = rendered();
+      const script = runs(jobs.chart);
+      expect(script).toContain('for values in chart/values-*.yaml');
+      expect(script).toContain(
+        'helm lint --strict chart --values "$values" --kube-version "$KUBE_VERSION"',
+      );
+      expect(script).toMatch(/helm template "\$RELEASE_NAME" chart --values/);
+      expect(script).toContain('kubeconform" -strict -summary');
+      expect(script).toContain('datreeio/CRDs-catalog');
+      expect(jobs.build.needs).toContain('chart');
+    });
+
+    it('signs the pushed image and attests the SBOM of the scanned bytes', () => {
+      const { jobs } = rendered();
+      const sbom = jobs.scan.steps.find(
+        (step: { name?: string }) => step.name === 'SBOM (CycloneDX)',
+      );
+      expect(sbom.with).toMatchObject({
+        'scan-type': 'image',
+        input: '${{ runner.temp }}/image.tar',
+        format: 'cyclonedx',
+      });
+      const names = jobs.push.steps.map((step: { name?: string }) => step.name);
+      const pushAt = names.indexOf(
+        'Push (tagged with the commit SHA, never latest)',
+      );
+      const signAt = names.indexOf('Sign the image and attest its SBOM');
+      expect(pushAt).toBeGreaterThanOrEqual(0);
+      expect(signAt).toBeGreaterThan(pushAt);
+      const sign = jobs.push.steps[signAt].run;
+      expect(sign).toContain('sign --yes "$IMAGE_REPOSITORY@$DIGEST"');
+      expect(sign).toContain('attest --yes --type cyclonedx');
+      expect(sign).toMatch(
+        /go install github\.com\/sigstore\/cosign\/v\d+\/cmd\/cosign@v\d+\.\d+\.\d+/,
+      );
+      // Keyless: the workflow's OIDC identity, no key material in secrets.
+      expect(jobs.push.permissions['id-token']).toBe('write');
+      expect(rendered().text).not.toMatch(/COSIGN_(PRIVATE_KEY|PASSWORD)/);
+      // The release writes the digest the push job reports.
+      expect(
+        jobs.release.steps.find((s: { id?: string }) => s.id === 'release').env
+          .DIGEST,
+      ).toBe('${{ needs.push.outputs.digest }}');
+    });
+
+    it('verifies staging and records the status the promotion gate reads', () => {
+      const { jobs } = rendered();
+      const script = runs(jobs['verify-staging']);
+      const contexts = [...script.matchAll(/-f context=(\S+)/g)].map(m => m[1]);
+      expect(contexts.length).toBe(2);
+      expect(new Set(contexts)).toEqual(
+        new Set([STAGING_VERIFICATION_CONTEXT]),
+      );
+      expect(script).toContain('bash scripts/smoke-test.sh "$STAGING_URL"');
+      expect(script).toContain('/api/v1/applications/$STAGING_APPLICATION');
+      const last = jobs['verify-staging'].steps.at(-1);
+      expect(last.if).toBe('always()');
+      // The release commit carries no CI of its own ([skip ci]): the release job
+      // records this run's result on it, for the gate's check-run reading.
+      expect(runs(jobs.release)).toContain('[skip ci]');
+      expect(runs(jobs.release)).toContain('check-runs');
+    });
+  });
+
+  describe('the release step', () => {
+    const yq = join(
+      resolvePackagePath('@runway/template-harness', '../../.cache/tools'),
+      'yq',
+    );
+    let work: string;
+    let script: string;
+    const git = (cwd: string, ...args: string[]) =>
+      execFileSync('git', args, { cwd, encoding: 'utf8' }).trim();
+    const DIGEST = `sha256:${'a'.repeat(64)}`;
+
+    beforeEach(() => {
+      const { jobs } = parse(
+        readFileSync(
+          join(outDirs.get('go-false')!, '.github/workflows/ci.yaml'),
+          'utf8',
+        ),
+      );
+      script = jobs.release.steps.find(
+        (step: { id?: string }) => step.id === 'release',
+      ).run;
+      work = mkdtempSync(join(tmpdir(), 'release-'));
+      git(
+        work,
+        'init',
+        '--quiet',
+        '--bare',
+        '--initial-branch=main',
+        'origin.git',
+      );
+      git(work, 'clone', '--quiet', 'origin.git', 'repo');
+      const repo = join(work, 'repo');
+      mkdirSync(join(repo, 'chart'));
+      writeFileSync(
+        join(repo, 'chart/values.yaml'),
+        '# defaults\nimage:\n  repository: r\n  # the release\n  tag: "unreleased"\n  digest: ""\n',
+      );
+      git(repo, 'add', '.');
+      commit(repo, 'first');
+      commit(repo, 'second');
+      git(repo, 'push', '--quiet', 'origin', 'HEAD:main');
+    });
+    afterEach(() => rmSync(work, { recursive: true, force: true }));
+
+    function commit(repo: string, message: string): string {
+      git(
+        repo,
+        '-c',
+        'user.name=t',
+        '-c',
+        'user.email=t@example.com',
+        'commit',
+        '--quiet',
+        '--allow-empty',
+        '-m',
+        message,
+      );
+      return git(repo, 'rev-parse', 'HEAD');
+    }
+
+    /** Runs the step as the release job does: a fresh checkout of main, this run's SHA. */
+    function release(sha: string) {
+      const checkout = join(work, `checkout-${Math.random()}`);
+      git(work, 'clone', '--quiet', 'origin.git', checkout);
+      const output = join(work, 'github-output');
+      writeFileSync(output, '');
+      const result = spawnSync('bash', ['-e', '-c', script], {
+        cwd: checkout,
+        encoding: 'utf8',
+        env: {
+          ...process.env,
+          PATH: `${dirname(yq)}:${process.env.PATH}`,
+          GITHUB_SHA: sha,
+          GITHUB_OUTPUT: output,
+          DIGEST,
+          IMAGE_REPOSITORY: 'r',
+          GIT_AUTHOR_DATE: '2026-01-01T00:00:00Z',
+        },
+      });
+      const origin = join(work, 'origin.git');
+      return {
+        status: result.status,
+        out: result.stdout + result.stderr,
+        outputs: readFileSync(output, 'utf8'),
+        head: git(origin, 'rev-parse', 'main'),
+        values: execFileSync('git', ['show', 'main:chart/values.yaml'], {
+          cwd: origin,
+          encoding: 'utf8',
+        }),
+      };
+    }
+
+    it('writes the tag and digest into chart/values.yaml and pushes one release commit', () => {
+      const repo = join(work, 'repo');
+      const sha = git(repo, 'rev-parse', 'HEAD');
+      const r = release(sha);
+      expect(r.status).toBe(0);
+      expect(parse(r.values).image).toEqual({
+        repository: 'r',
+        tag: sha,
+        digest: DIGEST,
+      });
+      expect(r.values).toContain('# the release'); // comments stay
+      expect(r.outputs).toBe(`commit=${r.head}\n`);
+      const origin = join(work, 'origin.git');
+      expect(git(origin, 'log', '-1', '--format=%s', 'main')).toBe(
+        `release: ${sha.slice(0, 12)} to staging [skip ci]`,
+      );
+      expect(git(origin, 'rev-parse', 'main~1')).toBe(sha);
+      // A re-run changes nothing and reports the commit that already releases it.
+      const again = release(sha);
+      expect(again.status).toBe(0);
+      expect(again.head).toBe(r.head);
+      expect(again.outputs).toBe(`commit=${r.head}\n`);
+    });
+
+    it('never moves staging back to an older commit (a re-run, or a run that lost the race)', () => {
+      const repo = join(work, 'repo');
+      const older = git(repo, 'rev-parse', 'HEAD~1');
+      const newer = git(repo, 'rev-parse', 'HEAD');
+      const released = release(newer).head;
+      const r = release(older);
+      expect(r.status).toBe(0);
+      expect(r.out).toContain('title=Superseded');
+      expect(r.head).toBe(released);
+      expect(r.outputs).toBe('');
+      expect(parse(r.values).image.tag).toBe(newer);
+    });
+
+    it('refuses a commit that does not contain the released one', () => {
+      const repo = join(work, 'repo');
+      const released = release(git(repo, 'rev-parse', 'HEAD')).head;
+      git(repo, 'checkout', '--quiet', '-b', 'side', 'HEAD~1');
+      const side = commit(repo, 'side');
+      git(repo, 'push', '--quiet', 'origin', 'side');
+      const r = release(side);
+      expect(r.status).toBe(1);
+      expect(r.out).toContain('title=Not a descendant');
+      expect(r.head).toBe(released);
+    });
+  });
+
+  describe('scripts/smoke-test.sh', () => {
+    let server: Server;
+    let base: string;
+    const answers = new Map<string, number>();
+
+    beforeAll(async () => {
+      server = createServer((req, res) => {
+        res.statusCode = answers.get(req.url ?? '') ?? 404;
+        res.end();
+      });
+      await new Promise<void>(resolve =>
+        server.listen(0, '127.0.0.1', resolve),
+      );
+      base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+    });
+    afterAll(() => new Promise(resolve => server.close(resolve)));
+
+    // Asynchronous: the server answers from this process's event loop.
+    const smoke = (language: string) =>
+      new Promise<{ status: number | null; stdout: string; stderr: string }>(
+        resolve => {
+          const child = spawn(
+            'bash',
+            [
+              join(outDirs.get(`${language}-false`)!, 'scripts/smoke-test.sh'),
+              base,
+            ],
+            { env: { ...process.env, SMOKE_RETRY_SECONDS: '0' } },
+          );
+          let stdout = '';
+          let stderr = '';
+          child.stdout.on('data', chunk => (stdout += chunk));
+          child.stderr.on('data', chunk => (stderr += chunk));
+          child.on('close', status => resolve({ status, stdout, stderr }));
+        },
+      );
+
+    it('passes when the service is live and ready', async () => {
+      answers.set('/healthz', 200).set('/readyz', 200);
+      const r = await smoke('go');
+      expect(r.stdout).toContain('ok   GET /readyz -> 200');
+      expect(r.status).toBe(0);
+    });
+
+    it('fails, naming the request, when the service is not ready', async () => {
+      answers.set('/healthz', 200).set('/readyz', 503);
+      const r = await smoke('typescript');
+      expect(r.stderr).toContain('FAIL GET /readyz -> 503 (expected 200)');
+      expect(r.status).toBe(1);
+    });
+  });
 });
