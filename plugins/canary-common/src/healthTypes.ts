@@ -30,6 +30,11 @@ export type ReleaseHealth = {
   tracks: TrackHealth[];
   /** Why the tracks are not measured (no Service per track); `tracks` is then empty. */
   unmeasured?: string;
+  /**
+   * What Prometheus said about these figures (the `infos` and `warnings` of its answers,
+   * each once), e.g. that the series are synthetic; absent when it said nothing.
+   */
+  notices?: string[];
 };
 
 /** One track's figures; `null` is "no data" (no request in the window). */

@@ -1,9 +1,17 @@
 import { createServer, IncomingMessage, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
 
-/** How the fake answers one query: a value (null: empty vector), a delay, or a failure. */
+/**
+ * How the fake answers one query: a value (null: empty vector) with Prometheus's optional
+ * `infos`/`warnings` annotations, a delay, or a failure.
+ */
 export type FakeAnswer =
-  | { value: string | null; delayMs?: number }
+  | {
+      value: string | null;
+      infos?: string[];
+      warnings?: string[];
+      delayMs?: number;
+    }
   | { status: number; body: unknown; delayMs?: number };
 
 /** One request the fake received. */
@@ -96,6 +104,8 @@ export class FakePrometheus {
                 ? []
                 : [{ metric: {}, value: [1764324000.123, answer.value] }],
           },
+          ...(answer.infos && { infos: answer.infos }),
+          ...(answer.warnings && { warnings: answer.warnings }),
         }),
       );
     };

@@ -36,6 +36,12 @@ export const healthSchemas = {
         items: { $ref: '#/components/schemas/TrackHealth' },
       },
       unmeasured: { type: 'string' },
+      notices: {
+        type: 'array',
+        items: { type: 'string' },
+        description:
+          'What Prometheus said about these figures (the `infos` and `warnings` of its answers, each once), e.g. that the series are synthetic.',
+      },
     },
   },
   ClusterHealth: {

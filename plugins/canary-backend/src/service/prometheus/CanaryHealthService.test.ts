@@ -140,6 +140,34 @@ describe('CanaryHealthService', () => {
     );
   });
 
+  it('passes on what Prometheus says about the figures (infos, warnings), once each, and nothing when it says nothing', async () => {
+    const synthetic =
+      'synthetic series from the Runway demo (make demo): generated values, not measured traffic';
+    prometheus.answerAll({ value: '1', infos: [synthetic] });
+    prometheus.answer(canaryQ.latencyP99Ms, {
+      value: '120',
+      infos: [synthetic],
+      warnings: ['PromQL warning: encountered a mix of histograms and floats'],
+    });
+    other.answerAll({ value: '1' });
+    const service = new CanaryHealthService({
+      status: status([
+        { cluster: 'staging', releases: [release()] },
+        { cluster: 'production', releases: [release()] },
+      ]),
+      endpoints: endpoints(),
+    });
+    const [staging, production] = (await service.getHealth(entity)).clusters;
+    expect(staging.releases[0].notices).toEqual([
+      'PromQL warning: encountered a mix of histograms and floats',
+      synthetic,
+    ]);
+    expect(staging.releases[0].tracks.map(t => t.latencyP99Ms)).toEqual([
+      1, 120,
+    ]);
+    expect(production.releases[0]).not.toHaveProperty('notices');
+  });
+
   it('reports no data as nulls', async () => {
     const service = new CanaryHealthService({
       status: status([{ cluster: 'staging', releases: [release()] }]),

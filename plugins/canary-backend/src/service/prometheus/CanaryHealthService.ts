@@ -127,17 +127,31 @@ export class CanaryHealthService {
     for (const [k, entry] of this.#cache) {
       if (entry.expires <= now) this.#cache.delete(k);
     }
+    const notices = new Set<string>();
+    const measure = async (query: string) => {
+      const result = await instantQuery(endpoint, query);
+      result.notices.forEach(n => notices.add(n));
+      return result.value;
+    };
     const value = Promise.all(
       targets.map(async ({ track, target }) => {
         const queries = trackHealthQueries(target);
         const [requestRate, successRate, latencyP99Ms] = await Promise.all([
-          instantQuery(endpoint, queries.requestRate),
-          instantQuery(endpoint, queries.successRate),
-          instantQuery(endpoint, queries.latencyP99Ms),
+          measure(queries.requestRate),
+          measure(queries.successRate),
+          measure(queries.latencyP99Ms),
         ]);
         return { track, ...target, requestRate, successRate, latencyP99Ms };
       }),
-    ).then(tracks => ({ namespace, virtualService, tracks }));
+    ).then(
+      (tracks): ReleaseHealth => ({
+        namespace,
+        virtualService,
+        tracks,
+        // What Prometheus said about the figures (e.g. "synthetic"), once each, in a stable order.
+        ...(notices.size > 0 && { notices: [...notices].sort() }),
+      }),
+    );
     // Failures are kept for the same time: a failing Prometheus is not asked again at once.
     value.catch(() => undefined);
     this.#cache.set(key, {

@@ -21,6 +21,9 @@ type QueryResponse = {
   status?: string;
   error?: string;
   errorType?: string;
+  /** Annotations about the answer (Prometheus 3: `infos`; also `warnings`). */
+  infos?: unknown;
+  warnings?: unknown;
   data?: {
     resultType?: string;
     result?: Array<{ value?: [number, string] }>;
@@ -45,6 +48,22 @@ export function parseInstantValue(body: QueryResponse): number | null {
   return Number.isFinite(value) ? value : null;
 }
 
+/** One instant query's value and what Prometheus said about it. */
+export type InstantResult = {
+  value: number | null;
+  /** The answer's `infos` and `warnings`, in that order (strings only). */
+  notices: string[];
+};
+
+/** The `infos` and `warnings` of an answer: Prometheus's notes on it (e.g. synthetic series). */
+export function parseNotices(body: QueryResponse): string[] {
+  return [body.infos, body.warnings].flatMap(list =>
+    Array.isArray(list)
+      ? list.filter((n): n is string => typeof n === 'string' && n !== '')
+      : [],
+  );
+}
+
 /** The URL of the query API under a base URL that may have a path prefix. */
 function queryUrl(base: string): URL {
   const url = new URL(base);
@@ -56,7 +75,7 @@ function queryUrl(base: string): URL {
 export async function instantQuery(
   endpoint: PrometheusEndpoint,
   query: string,
-): Promise<number | null> {
+): Promise<InstantResult> {
   const url = queryUrl(endpoint.url);
   url.searchParams.set('query', query);
   let response: Response;
@@ -96,5 +115,5 @@ export async function instantQuery(
       }`,
     );
   }
-  return parseInstantValue(body);
+  return { value: parseInstantValue(body), notices: parseNotices(body) };
 }

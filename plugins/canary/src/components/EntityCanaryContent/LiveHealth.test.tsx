@@ -57,6 +57,48 @@ describe('LiveHealth', () => {
       ['stable', 'orders-api', '12.50 req/s', '99.91 %', '87 ms'],
       ['canary', 'orders-api-canary', 'No data', 'No data', 'No data'],
     ]);
+    // Prometheus said nothing about the figures: no note.
+    expect(screen.queryByRole('note')).toBeNull();
+  });
+
+  it('shows what Prometheus says of the figures (e.g. synthetic series) next to them', () => {
+    const synthetic =
+      'synthetic series from the Runway demo (make demo): generated values, not measured traffic';
+    const { rerender } = render(
+      <LiveHealth
+        caption="Live health of orders/orders-api"
+        health={{
+          state: 'cluster',
+          cluster: cluster({}),
+          release: { ...release, notices: [synthetic] },
+        }}
+      />,
+    );
+    expect(
+      screen.getByRole('note', {
+        name: 'Prometheus on Live health of orders/orders-api',
+      }),
+    ).toHaveTextContent(`Prometheus says of these figures: ${synthetic}`);
+    expect(
+      screen.getByRole('table', { name: 'Live health of orders/orders-api' }),
+    ).toBeInTheDocument();
+
+    rerender(
+      <LiveHealth
+        caption="Live health of orders/orders-api"
+        health={{
+          state: 'cluster',
+          cluster: cluster({}),
+          release: { ...release, notices: ['partial data', synthetic] },
+        }}
+      />,
+    );
+    const note = screen.getByRole('note');
+    expect(
+      within(note)
+        .getAllByRole('listitem')
+        .map(li => li.textContent),
+    ).toEqual(['partial data', synthetic]);
   });
 
   it.each<[string, LiveHealthState, string]>([

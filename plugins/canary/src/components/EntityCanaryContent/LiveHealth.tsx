@@ -4,6 +4,7 @@ import TableCell from '@material-ui/core/TableCell';
 import TableHead from '@material-ui/core/TableHead';
 import TableRow from '@material-ui/core/TableRow';
 import Typography from '@material-ui/core/Typography';
+import Alert from '@material-ui/lab/Alert';
 import type {
   ClusterHealth,
   ReleaseHealth,
@@ -31,8 +32,37 @@ function Note(props: { children: string }) {
 }
 
 /**
+ * What Prometheus said about the figures (e.g. that they are synthetic), shown above
+ * them so nobody takes them for measured traffic without reading it.
+ */
+function Notices(props: { notices?: string[]; caption: string }) {
+  if (!props.notices?.length) return null;
+  return (
+    <Alert
+      severity="info"
+      role="note"
+      aria-label={`Prometheus on ${props.caption}`}
+    >
+      {props.notices.length === 1 ? (
+        `Prometheus says of these figures: ${props.notices[0]}`
+      ) : (
+        <>
+          Prometheus says of these figures:
+          <ul>
+            {props.notices.map(n => (
+              <li key={n}>{n}</li>
+            ))}
+          </ul>
+        </>
+      )}
+    </Alert>
+  );
+}
+
+/**
  * Request rate, success rate and p99 latency of each track over the last 5 minutes, as
- * the analysis sees them; "no data", "not configured" and "unavailable" are states.
+ * the analysis sees them, with what Prometheus said about them; "no data", "not
+ * configured" and "unavailable" are states.
  */
 export function LiveHealth(props: {
   health: LiveHealthState;
@@ -64,29 +94,32 @@ export function LiveHealth(props: {
   if (release.unmeasured) return <Note>{release.unmeasured}</Note>;
   if (release.tracks.length === 0) return <Note>No tracks to measure.</Note>;
   return (
-    <Table size="small" aria-label={props.caption}>
-      <TableHead>
-        <TableRow>
-          <TableCell>Track</TableCell>
-          <TableCell>Service</TableCell>
-          <TableCell align="right">Requests</TableCell>
-          <TableCell align="right">Success rate</TableCell>
-          <TableCell align="right">p99 latency</TableCell>
-        </TableRow>
-      </TableHead>
-      <TableBody>
-        {release.tracks.map(t => (
-          <TableRow key={t.track}>
-            <TableCell component="th" scope="row">
-              {t.track}
-            </TableCell>
-            <TableCell>{t.service}</TableCell>
-            <TableCell align="right">{rate(t.requestRate)}</TableCell>
-            <TableCell align="right">{share(t.successRate)}</TableCell>
-            <TableCell align="right">{ms(t.latencyP99Ms)}</TableCell>
+    <>
+      <Notices notices={release.notices} caption={props.caption} />
+      <Table size="small" aria-label={props.caption}>
+        <TableHead>
+          <TableRow>
+            <TableCell>Track</TableCell>
+            <TableCell>Service</TableCell>
+            <TableCell align="right">Requests</TableCell>
+            <TableCell align="right">Success rate</TableCell>
+            <TableCell align="right">p99 latency</TableCell>
           </TableRow>
-        ))}
-      </TableBody>
-    </Table>
+        </TableHead>
+        <TableBody>
+          {release.tracks.map(t => (
+            <TableRow key={t.track}>
+              <TableCell component="th" scope="row">
+                {t.track}
+              </TableCell>
+              <TableCell>{t.service}</TableCell>
+              <TableCell align="right">{rate(t.requestRate)}</TableCell>
+              <TableCell align="right">{share(t.successRate)}</TableCell>
+              <TableCell align="right">{ms(t.latencyP99Ms)}</TableCell>
+            </TableRow>
+          ))}
+        </TableBody>
+      </Table>
+    </>
   );
 }
