@@ -46,10 +46,16 @@ function newestSource(dir: string): number {
   let newest = 0;
   const walk = (path: string) => {
     for (const entry of readdirSync(path, { withFileTypes: true })) {
-      if (entry.name === 'node_modules' || entry.name === 'dist') continue;
+      // Tests and their helpers are not in the bundle: a change to them needs no build.
+      if (/^(node_modules|dist|__testUtils__|__fixtures__)$/.test(entry.name)) {
+        continue;
+      }
       const child = join(path, entry.name);
       if (entry.isDirectory()) walk(child);
-      else if (/\.(ts|tsx|json)$/.test(entry.name)) {
+      else if (
+        /\.(ts|tsx|json)$/.test(entry.name) &&
+        !/\.test\.tsx?$/.test(entry.name)
+      ) {
         newest = Math.max(newest, statSync(child).mtimeMs);
       }
     }
