@@ -917,36 +917,42 @@ describe('two replicas of the production image on one PostgreSQL', () => {
     const workers = Array.from({ length: 4 }, (_, w) => loop(w));
     await sleep(3000);
     const replaced: string[] = [];
-    for (const name of NAMES) {
-      const next = `${name}2`;
-      await configureReplica(next);
-      const starting = Date.now();
-      instance(next).start();
-      lb.add(next, direct(next));
-      await waitUntilReady(next);
-      const readyIn = (Date.now() - starting) / 1000;
-      const stopping = Date.now();
-      instances[name].signal('SIGTERM');
-      const code = await instances[name].waitForExit(gracePeriodSeconds * 1000);
-      // Kubernetes would SIGKILL it at the end of the grace period.
-      expect({ name, exitedInGracePeriod: code !== undefined }).toEqual({
-        name,
-        exitedInGracePeriod: true,
-      });
-      const stopped = (Date.now() - stopping) / 1000;
-      expect(stopped).toBeGreaterThanOrEqual(delay);
-      lb.remove(name);
-      replaced.push(
-        `${name} by ${next}: ready in ${readyIn.toFixed(
-          1,
-        )} s, then ${name} stopped in ${stopped.toFixed(1)} s`,
-      );
-      await sleep(2000);
+    try {
+      for (const name of NAMES) {
+        const next = `${name}2`;
+        await configureReplica(next);
+        const starting = Date.now();
+        instance(next).start();
+        lb.add(next, direct(next));
+        await waitUntilReady(next);
+        const readyIn = (Date.now() - starting) / 1000;
+        const stopping = Date.now();
+        instances[name].signal('SIGTERM');
+        const code = await instances[name].waitForExit(
+          gracePeriodSeconds * 1000,
+        );
+        // Kubernetes would SIGKILL it at the end of the grace period.
+        expect({ name, exitedInGracePeriod: code !== undefined }).toEqual({
+          name,
+          exitedInGracePeriod: true,
+        });
+        const stopped = (Date.now() - stopping) / 1000;
+        expect(stopped).toBeGreaterThanOrEqual(delay);
+        lb.remove(name);
+        replaced.push(
+          `${name} by ${next}: ready in ${readyIn.toFixed(
+            1,
+          )} s, then ${name} stopped in ${stopped.toFixed(1)} s`,
+        );
+        await sleep(2000);
+      }
+    } finally {
+      // Also when a step failed: the loops and the sampler end with the test.
+      running = false;
+      await Promise.all(workers);
+      clearInterval(counting);
+      rollingUpdate = false;
     }
-    running = false;
-    await Promise.all(workers);
-    clearInterval(counting);
-    rollingUpdate = false;
     const seconds = (Date.now() - started) / 1000;
     expect(results.failed).toEqual([]);
     expect(results.ok).toBeGreaterThan(100);
@@ -979,6 +985,22 @@ describe('two replicas of the production image on one PostgreSQL', () => {
       maxSurge,
     });
     expect(budget.total).toBeLessThanOrEqual(DATABASE_CONNECTIONS);
+    // The budget is a model: what the replicas held, sampled all along, stays within it.
+    const budgetOf = (replicas: number) =>
+      connectionBudget({
+        config: productionConfig(),
+        plugins,
+        maxReplicas: replicas,
+        maxSurge: 0,
+      }).total;
+    expect(peakConnections.replicas).toBeGreaterThan(0);
+    expect(peakConnections.replicas).toBeLessThanOrEqual(
+      budgetOf(NAMES.length),
+    );
+    expect(peakConnections.rollingUpdate).toBeGreaterThan(0);
+    expect(peakConnections.rollingUpdate).toBeLessThanOrEqual(
+      budgetOf(NAMES.length + maxSurge),
+    );
     figures['plugins with a database pool'] = plugins.join(', ');
     figures[
       'connections: peak of two replicas / of three (rolling update) / budget per replica / budget at maxReplicas+1'
