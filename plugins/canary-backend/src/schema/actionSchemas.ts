@@ -1,13 +1,7 @@
 /*
  * The Rollout actions' route and schemas (plugins/canary-common/src/rolloutActions.ts).
  */
-const error = (description: string) =>
-  ({
-    description,
-    content: {
-      'application/json': { schema: { $ref: '#/components/schemas/Error' } },
-    },
-  } as const);
+import { errorResponse as error } from './common';
 
 const snapshot = {
   type: 'object',

@@ -1,3 +1,5 @@
+import { clusterProperties, entityResponse, readyOfDesired } from './common';
+
 /** The database card's response schemas (plugins/canary-common/src/database/types.ts). */
 export const databaseSchemas = {
   PostgresCluster: {
@@ -24,15 +26,7 @@ export const databaseSchemas = {
         type: 'string',
         enum: ['healthy', 'progressing', 'degraded', 'failed'],
       },
-      instances: {
-        type: 'object',
-        required: ['ready', 'desired'],
-        additionalProperties: false,
-        properties: {
-          ready: { type: 'integer' },
-          desired: { type: 'integer' },
-        },
-      },
+      instances: readyOfDesired,
       primary: { type: 'string' },
       image: { type: 'string' },
       postgresVersion: { type: 'string' },
@@ -95,8 +89,7 @@ export const databaseSchemas = {
     required: ['cluster', 'databases'],
     additionalProperties: false,
     properties: {
-      cluster: { type: 'string' },
-      error: { $ref: '#/components/schemas/ClusterError' },
+      ...clusterProperties,
       syncing: { type: 'boolean' },
       databases: {
         type: 'array',
@@ -104,16 +97,5 @@ export const databaseSchemas = {
       },
     },
   },
-  DatabaseStatusResponse: {
-    type: 'object',
-    required: ['entityRef', 'clusters'],
-    additionalProperties: false,
-    properties: {
-      entityRef: { type: 'string' },
-      clusters: {
-        type: 'array',
-        items: { $ref: '#/components/schemas/ClusterDatabases' },
-      },
-    },
-  },
+  DatabaseStatusResponse: entityResponse('ClusterDatabases'),
 } as const;

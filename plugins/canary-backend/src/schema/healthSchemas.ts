@@ -1,4 +1,4 @@
-import { entityParameters, notFound } from './common';
+import { entityGet, entityResponse } from './common';
 
 /** The live health route and schemas (plugins/canary-common/src/healthTypes.ts). */
 const nullableNumber = { type: 'number', nullable: true } as const;
@@ -61,42 +61,19 @@ export const healthSchemas = {
       },
     },
   },
-  CanaryHealthResponse: {
-    type: 'object',
-    required: ['entityRef', 'window', 'clusters'],
-    additionalProperties: false,
-    properties: {
-      entityRef: { type: 'string' },
-      window: { type: 'string' },
-      clusters: {
-        type: 'array',
-        items: { $ref: '#/components/schemas/ClusterHealth' },
-      },
-    },
-  },
+  CanaryHealthResponse: entityResponse('ClusterHealth', {
+    window: { type: 'string' },
+  }),
 } as const;
 
 export const healthPaths = {
-  '/entities/{namespace}/{kind}/{name}/health': {
-    get: {
-      operationId: 'getCanaryHealth',
-      summary:
-        'Request rate, success rate and p99 latency of each track of the entity’s releases over the last 5 minutes',
-      description:
-        'From each cluster’s Prometheus (`canary.prometheus.<cluster>`), with the queries of the service chart’s AnalysisTemplates; results are reused for up to 15 s per release. A cluster without Prometheus is `not-configured`, one whose Prometheus fails or is too slow `unavailable`; neither fails the answer.',
-      parameters: entityParameters,
-      responses: {
-        '200': {
-          description: 'Health per cluster and release.',
-          content: {
-            'application/json': {
-              schema: { $ref: '#/components/schemas/CanaryHealthResponse' },
-            },
-          },
-        },
-        '404': notFound,
-      },
-      security: [{}],
-    },
-  },
+  '/entities/{namespace}/{kind}/{name}/health': entityGet({
+    operationId: 'getCanaryHealth',
+    summary:
+      'Request rate, success rate and p99 latency of each track of the entity’s releases over the last 5 minutes',
+    description:
+      'From each cluster’s Prometheus (`canary.prometheus.<cluster>`), with the queries of the service chart’s AnalysisTemplates; results are reused for up to 15 s per release. A cluster without Prometheus is `not-configured`, one whose Prometheus fails or is too slow `unavailable`; neither fails the answer.',
+    answer: 'Health per cluster and release.',
+    schema: 'CanaryHealthResponse',
+  }),
 } as const;

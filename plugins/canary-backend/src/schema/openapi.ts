@@ -1,5 +1,10 @@
 import { actionPaths, actionSchemas } from './actionSchemas';
-import { entityParameters, notFound } from './common';
+import {
+  clusterProperties,
+  entityGet,
+  entityResponse,
+  readyOfDesired,
+} from './common';
 import { databaseSchemas } from './databaseSchemas';
 import { healthPaths, healthSchemas } from './healthSchemas';
 
@@ -17,15 +22,7 @@ const track = {
     weight: { type: 'number', minimum: 0, maximum: 100 },
     version: { type: 'string' },
     images: { type: 'array', items: { type: 'string' } },
-    replicas: {
-      type: 'object',
-      required: ['ready', 'desired'],
-      additionalProperties: false,
-      properties: {
-        ready: { type: 'integer' },
-        desired: { type: 'integer' },
-      },
-    },
+    replicas: readyOfDesired,
     revision: { type: 'string' },
   },
 } as const;
@@ -213,26 +210,14 @@ export const spec = {
         required: ['cluster', 'releases'],
         additionalProperties: false,
         properties: {
-          cluster: { type: 'string' },
-          error: { $ref: '#/components/schemas/ClusterError' },
+          ...clusterProperties,
           releases: {
             type: 'array',
             items: { $ref: '#/components/schemas/CanaryRelease' },
           },
         },
       },
-      CanaryStatusResponse: {
-        type: 'object',
-        required: ['entityRef', 'clusters'],
-        additionalProperties: false,
-        properties: {
-          entityRef: { type: 'string' },
-          clusters: {
-            type: 'array',
-            items: { $ref: '#/components/schemas/ClusterCanaries' },
-          },
-        },
-      },
+      CanaryStatusResponse: entityResponse('ClusterCanaries'),
       Error: {
         type: 'object',
         required: ['error'],
@@ -252,49 +237,23 @@ export const spec = {
   paths: {
     ...actionPaths,
     ...healthPaths,
-    '/entities/{namespace}/{kind}/{name}/databases': {
-      get: {
-        operationId: 'getDatabaseStatus',
-        summary:
-          "The entity's CloudNativePG clusters in every configured cluster: the database card",
-        description:
-          'Served from the cluster-state layer. A cluster that cannot be read is an entry with `error`, one still syncing an entry with `syncing: true`; the others are still returned.',
-        parameters: entityParameters,
-        responses: {
-          '200': {
-            description: 'Databases per cluster.',
-            content: {
-              'application/json': {
-                schema: { $ref: '#/components/schemas/DatabaseStatusResponse' },
-              },
-            },
-          },
-          '404': notFound,
-        },
-        security: [{}],
-      },
-    },
-    '/entities/{namespace}/{kind}/{name}': {
-      get: {
-        operationId: 'getCanaryStatus',
-        summary:
-          "Canary status of an entity's releases in every configured cluster",
-        description:
-          'Served from the cluster-state layer. A cluster that cannot be read is an entry with `error`; the others are still returned.',
-        parameters: entityParameters,
-        responses: {
-          '200': {
-            description: 'Status per cluster.',
-            content: {
-              'application/json': {
-                schema: { $ref: '#/components/schemas/CanaryStatusResponse' },
-              },
-            },
-          },
-          '404': notFound,
-        },
-        security: [{}],
-      },
-    },
+    '/entities/{namespace}/{kind}/{name}/databases': entityGet({
+      operationId: 'getDatabaseStatus',
+      summary:
+        "The entity's CloudNativePG clusters in every configured cluster: the database card",
+      description:
+        'Served from the cluster-state layer. A cluster that cannot be read is an entry with `error`, one still syncing an entry with `syncing: true`; the others are still returned.',
+      answer: 'Databases per cluster.',
+      schema: 'DatabaseStatusResponse',
+    }),
+    '/entities/{namespace}/{kind}/{name}': entityGet({
+      operationId: 'getCanaryStatus',
+      summary:
+        "Canary status of an entity's releases in every configured cluster",
+      description:
+        'Served from the cluster-state layer. A cluster that cannot be read is an entry with `error`; the others are still returned.',
+      answer: 'Status per cluster.',
+      schema: 'CanaryStatusResponse',
+    }),
   },
 } as const;
