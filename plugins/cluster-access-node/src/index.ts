@@ -50,3 +50,5 @@ export {
 } from './state/entitySelector';
 export type { ObjectSelector } from './state/entitySelector';
 export { clusterStateServiceRef } from './state/service';
+export { grantKey, rulesGrants, sortGrants } from './rbac';
+export type { RbacGrant } from './rbac';

@@ -1,26 +1,10 @@
-import {
-  assertDeclared,
-  grantKey,
-  RbacGrant,
-  requiredGrants,
-  sortGrants,
-} from './kubernetesPermissions';
+import { grantKey, rulesGrants } from '@runway/plugin-cluster-access-node';
+import { assertDeclared, requiredGrants } from './kubernetesPermissions';
 import { readRbacDocuments } from '../__testUtils__/rolloutPlane';
 
-/** The grants of deploy/rbac.yaml's ClusterRole, one per group, resource and verb. */
-function rbacGrants(): RbacGrant[] {
-  const role = readRbacDocuments().find(d => d?.kind === 'ClusterRole');
-  return sortGrants(
-    role.rules.flatMap(
-      (rule: { apiGroups: string[]; resources: string[]; verbs: string[] }) =>
-        rule.apiGroups.flatMap(apiGroup =>
-          rule.resources.flatMap(resource =>
-            rule.verbs.map(verb => ({ apiGroup, resource, verb })),
-          ),
-        ),
-    ),
-  );
-}
+/** The grants of deploy/rbac.yaml's ClusterRole. */
+const rbacGrants = () =>
+  rulesGrants(readRbacDocuments().find(d => d?.kind === 'ClusterRole').rules);
 
 describe('deploy/rbac.yaml', () => {
   it('grants exactly the verbs the backend uses', () => {

@@ -3,12 +3,13 @@
  * truth for the I/O code (the Rollout client checks its verbs here first) and for
  * deploy/rbac.yaml (a test asserts the ClusterRole grants exactly these).
  */
-import { CLUSTER_STATE_KINDS } from '@runway/plugin-cluster-access-node';
+import {
+  CLUSTER_STATE_KINDS,
+  RbacGrant,
+  sortGrants,
+} from '@runway/plugin-cluster-access-node';
 import { CANARY_KINDS } from './CanaryStatusService';
 import { DATABASE_KINDS } from './DatabaseStatusService';
-
-/** One RBAC grant: a verb on a resource (or `resource/subresource`) of an API group. */
-export type RbacGrant = { apiGroup: string; resource: string; verb: string };
 
 /** argoproj.io/v1alpha1 Rollouts, which the actions read and patch. */
 export const ROLLOUTS = {
@@ -23,15 +24,6 @@ export const ROLLOUT_ACTION_GRANTS: readonly RbacGrant[] = [
   { apiGroup: ROLLOUTS.group, resource: 'rollouts', verb: 'patch' },
   { apiGroup: ROLLOUTS.group, resource: 'rollouts/status', verb: 'patch' },
 ];
-
-export const grantKey = (g: RbacGrant) =>
-  `${g.apiGroup}/${g.resource}:${g.verb}`;
-
-/** Grants deduplicated and sorted by `group/resource:verb`. */
-export function sortGrants(grants: readonly RbacGrant[]): RbacGrant[] {
-  const unique = new Map(grants.map(g => [grantKey(g), g]));
-  return [...unique.keys()].sort().map(k => unique.get(k)!);
-}
 
 /**
  * Every grant the Canary backend needs: list and watch of each kind its views read

@@ -31,7 +31,8 @@ import { ClusterNotReadyError } from '../lib/clusterErrors';
 import { CreateDatabaseInput, planDatabase } from '../lib/inputs';
 import { buildManifests } from '../lib/manifests';
 import { FIELD_MANAGER } from '../lib/objects';
-import { grantKey, requiredGrants, sortGrants } from '../lib/permissions';
+import { grantKey, sortGrants } from '@runway/plugin-cluster-access-node';
+import { requiredGrants } from '../lib/permissions';
 import { HEALTHY_PHASE } from '../lib/readiness';
 import { createCnpgDatabaseAction } from './createDatabase';
 

@@ -1,25 +1,9 @@
-import {
-  assertDeclared,
-  grantKey,
-  RbacGrant,
-  requiredGrants,
-  sortGrants,
-} from './permissions';
-import { readRbacDocuments } from '../__testUtils__/fixtures';
+import { grantKey, rulesGrants } from '@runway/plugin-cluster-access-node';
+import { assertDeclared, requiredGrants } from './permissions';
+import { rbacRules, readRbacDocuments } from '../__testUtils__/fixtures';
 
-/** The grants of deploy/rbac.yaml's ClusterRole, one per group, resource and verb. */
-function rbacGrants(): RbacGrant[] {
-  const role = readRbacDocuments().find(d => d?.kind === 'ClusterRole');
-  const grants: RbacGrant[] = role.rules.flatMap(
-    (rule: { apiGroups: string[]; resources: string[]; verbs: string[] }) =>
-      rule.apiGroups.flatMap(apiGroup =>
-        rule.resources.flatMap(resource =>
-          rule.verbs.map(verb => ({ apiGroup, resource, verb })),
-        ),
-      ),
-  );
-  return sortGrants(grants);
-}
+/** The grants of deploy/rbac.yaml's ClusterRole. */
+const rbacGrants = () => rulesGrants(rbacRules());
 
 describe('deploy/rbac.yaml', () => {
   it('grants exactly the verbs REQUIRED_PERMISSIONS declares', () => {

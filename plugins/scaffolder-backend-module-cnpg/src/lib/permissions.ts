@@ -1,3 +1,5 @@
+import { RbacGrant, sortGrants } from '@runway/plugin-cluster-access-node';
+
 /**
  * The Kubernetes resources cnpg:database:create touches and what it does with each: the
  * single source of truth for the I/O layer (every call checks its permission here first)
@@ -71,9 +73,6 @@ export const REQUIRED_PERMISSIONS: Readonly<
   objectstores: ['read', 'apply'],
 };
 
-/** One RBAC grant: a verb on a resource of an API group. */
-export type RbacGrant = { apiGroup: string; resource: string; verb: string };
-
 /** REQUIRED_PERMISSIONS as RBAC grants, sorted (`group/resource:verb`). */
 export function requiredGrants(): RbacGrant[] {
   const grants = (Object.keys(REQUIRED_PERMISSIONS) as ResourceKey[]).flatMap(
@@ -87,15 +86,6 @@ export function requiredGrants(): RbacGrant[] {
       ),
   );
   return sortGrants(grants);
-}
-
-export const grantKey = (g: RbacGrant) =>
-  `${g.apiGroup}/${g.resource}:${g.verb}`;
-
-/** Grants deduplicated and sorted by `group/resource:verb`. */
-export function sortGrants(grants: RbacGrant[]): RbacGrant[] {
-  const unique = new Map(grants.map(g => [grantKey(g), g]));
-  return [...unique.keys()].sort().map(k => unique.get(k)!);
 }
 
 /**
