@@ -281,6 +281,7 @@ describe('chartAssumptions', () => {
         spec: {
           template: {
             metadata: { labels: { 'sidecar.istio.io/inject': 'true' } },
+            spec: { containers: [{ name: 'svc', image: 'svc:1' }] },
           },
           strategy: { canary: { trafficRouting: { istio: {} } } },
         },

@@ -10,7 +10,9 @@ import {
   LabelSelectorRequirement,
   matchesLabelSelector,
 } from '@runway/plugin-runway-common';
+import { podOfTemplate } from '@runway/control-plane';
 import type { K8sObject } from './manifests';
+import { nameOf } from './objects';
 import type { Application } from './platform';
 
 // ------------------------------------------------------------------ label selectors
@@ -83,22 +85,6 @@ const MONITOR_KINDS = [
   'Probe',
 ];
 
-type PodTemplate = {
-  metadata?: {
-    labels?: Record<string, string>;
-    annotations?: Record<string, string>;
-  };
-};
-
-function podTemplate(object: K8sObject): PodTemplate | undefined {
-  const spec = object.spec as any;
-  return ['Deployment', 'StatefulSet', 'DaemonSet', 'Rollout', 'Job'].includes(
-    object.kind ?? '',
-  )
-    ? spec?.template
-    : undefined;
-}
-
 /**
  * The chart's assumptions from the objects it renders (any number of renders: every
  * environment and option) and its values.yaml.
@@ -107,7 +93,6 @@ export function chartAssumptions(
   objects: K8sObject[],
   values: Record<string, any>,
 ): ChartAssumptions {
-  const named = (o: K8sObject) => `${o.kind}/${o.metadata?.name}`;
   const unique = (items: string[]) => [...new Set(items)].sort();
   const monitors = objects.filter(o => MONITOR_KINDS.includes(o.kind ?? ''));
   const endpoints = monitors.flatMap(o => {
@@ -151,18 +136,18 @@ export function chartAssumptions(
               e.path === ISTIO_MERGED_METRICS_PATH,
           );
         })
-        .map(named),
+        .map(nameOf),
     ),
     meshWorkloads: unique(
       objects
         .filter(o => {
-          const t = podTemplate(o)?.metadata;
+          const t = podOfTemplate(o)?.metadata;
           return (
             t?.labels?.['sidecar.istio.io/inject'] === 'true' ||
             t?.annotations?.['sidecar.istio.io/inject'] === 'true'
           );
         })
-        .map(named),
+        .map(nameOf),
     ),
     istioRollouts: unique(
       objects
@@ -171,7 +156,7 @@ export function chartAssumptions(
             o.kind === 'Rollout' &&
             (o.spec as any)?.strategy?.canary?.trafficRouting?.istio,
         )
-        .map(named),
+        .map(nameOf),
     ),
     prometheusAddresses: unique(
       objects
