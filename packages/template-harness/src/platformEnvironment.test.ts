@@ -400,8 +400,14 @@ describe('the platform and the service chart (templates/skeletons/chart) agree',
     // (every variant renders the service orders-api)
     expect(chart.mergedMetricsScrapes).toEqual(['PodMonitor/orders-api']);
     expect(chart.istioRollouts).toEqual(['Rollout/orders-api']);
-    expect(chart.dashboards.length).toBeGreaterThan(0);
-    expect(chart.meshWorkloads.length).toBeGreaterThan(0);
+    expect([...new Set(chart.dashboards.map(d => d.name))]).toEqual([
+      'orders-api-dashboard',
+    ]);
+    // (the canary variants run a Rollout, the others a Deployment; the migration Job stays out)
+    expect(chart.meshWorkloads).toEqual([
+      'Deployment/orders-api',
+      'Rollout/orders-api',
+    ]);
     expect(chart.monitoringNamespace).toBe(platform.prometheus?.namespace);
     // ...and the platform provides them.
     expect(platform.prometheus?.url).toBe(
