@@ -2,19 +2,27 @@ import List from '@material-ui/core/List';
 import ListItem from '@material-ui/core/ListItem';
 import ListItemText from '@material-ui/core/ListItemText';
 import Typography from '@material-ui/core/Typography';
+import type {
+  AnalysisMetricSummary,
+  AnalysisRunSummary,
+} from '@runway/plugin-canary-common';
 
 /** The fields of the status response's AnalysisRuns this list shows. */
-export type AnalysisRunFields = {
-  name: string;
-  phase: string;
-  message?: string;
-  metrics: Array<{
-    name: string;
-    phase: string;
-    successCondition?: string;
-    failureCondition?: string;
-    lastMeasurement?: { phase: string; value?: string };
-  }>;
+export type AnalysisRunFields = Pick<
+  AnalysisRunSummary,
+  'name' | 'phase' | 'message'
+> & {
+  metrics: Array<
+    Pick<
+      AnalysisMetricSummary,
+      'name' | 'phase' | 'successCondition' | 'failureCondition'
+    > & {
+      lastMeasurement?: Pick<
+        NonNullable<AnalysisMetricSummary['lastMeasurement']>,
+        'phase' | 'value'
+      >;
+    }
+  >;
 };
 
 /** Each AnalysisRun of the release (failures first, as the status sorts them). */

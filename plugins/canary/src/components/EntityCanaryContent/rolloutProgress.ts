@@ -3,20 +3,23 @@
  * (`release.rollout`): "Step 2 of 4: 20 %, waiting for a person".
  */
 
+import type { RolloutProgress } from '@runway/plugin-canary-common';
+
 /** The fields of the status response's Rollout progress this sentence reads. */
-export type ProgressFields = {
-  stepCount: number;
-  currentStepIndex?: number;
-  setWeight: number;
-  paused: boolean;
-  pausedByUser: boolean;
-  pauseReasons: string[];
-  pausedSince?: string;
-  pauseDurationSeconds?: number;
-  aborted: boolean;
-  phase?: string;
-  message?: string;
-};
+export type ProgressFields = Pick<
+  RolloutProgress,
+  | 'stepCount'
+  | 'currentStepIndex'
+  | 'setWeight'
+  | 'paused'
+  | 'pausedByUser'
+  | 'pauseReasons'
+  | 'pausedSince'
+  | 'pauseDurationSeconds'
+  | 'aborted'
+  | 'phase'
+  | 'message'
+>;
 
 function minutes(seconds: number): string {
   if (seconds < 60) return `${Math.max(0, Math.round(seconds))} s`;
