@@ -1,17 +1,11 @@
-import Chip from '@material-ui/core/Chip';
-import { makeStyles, Theme } from '@material-ui/core/styles';
 import CheckCircleOutline from '@material-ui/icons/CheckCircleOutline';
 import ErrorOutline from '@material-ui/icons/ErrorOutline';
 import ReportProblemOutlined from '@material-ui/icons/ReportProblemOutlined';
 import Sync from '@material-ui/icons/Sync';
 import type { DatabaseHealth } from '@runway/plugin-canary-common';
+import { StatusChip, StatusLook } from '../common/StatusChip';
 
-type PaletteKey = 'success' | 'info' | 'warning' | 'error';
-
-const HEALTH: Record<
-  DatabaseHealth,
-  { label: string; palette: PaletteKey; Icon: typeof CheckCircleOutline }
-> = {
+const HEALTH: Record<DatabaseHealth, StatusLook> = {
   healthy: { label: 'Healthy', palette: 'success', Icon: CheckCircleOutline },
   progressing: { label: 'Progressing', palette: 'info', Icon: Sync },
   degraded: {
@@ -22,27 +16,7 @@ const HEALTH: Record<
   failed: { label: 'Failed', palette: 'error', Icon: ErrorOutline },
 };
 
-const useStyles = makeStyles<Theme, { palette: PaletteKey }>(theme => ({
-  chip: {
-    borderColor: ({ palette }) => theme.palette[palette].main,
-    borderWidth: 2,
-    fontWeight: theme.typography.fontWeightBold as number,
-  },
-  icon: { color: ({ palette }) => theme.palette[palette].main },
-}));
-
 /** A database's health: an icon, a colour and, always, the word. */
 export function HealthChip(props: { health: DatabaseHealth }) {
-  const health = HEALTH[props.health] ?? HEALTH.progressing;
-  const classes = useStyles({ palette: health.palette });
-  const { Icon } = health;
-  return (
-    <Chip
-      variant="outlined"
-      size="small"
-      className={classes.chip}
-      icon={<Icon className={classes.icon} aria-hidden="true" />}
-      label={health.label}
-    />
-  );
+  return <StatusChip look={HEALTH[props.health] ?? HEALTH.progressing} />;
 }
