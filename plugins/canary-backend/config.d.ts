@@ -10,6 +10,16 @@ export interface Config {
       servicePrincipals?: string[];
     };
     /**
+     * The staging → production promotion (Argo CD instances, GitOps repository and GitHub
+     * credentials come from `argocd` and `integrations.github`).
+     */
+    promotion?: {
+      /** api (default): update the production Application; gitops: a pull request on argocd.gitops. */
+      mode?: 'api' | 'gitops';
+      /** The Argo CD instance (argocd.instances[].name); default the first. */
+      instance?: string;
+    };
+    /**
      * Each cluster's Prometheus (by the cluster's name in the `kubernetes` config), for the
      * live health of the Canary tab. A cluster without one shows "Prometheus not configured".
      */

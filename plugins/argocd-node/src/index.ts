@@ -80,6 +80,7 @@ export type {
 export { readCommitEvidence } from './github';
 export type { CommitEvidence, GitHubRetryOptions } from './github';
 export {
+  checkPromotion,
   checkPromotionInput,
   pinnedApplication,
   promoteApplication,
@@ -90,11 +91,18 @@ export {
 } from './promote';
 export type {
   PromoteApplicationOptions,
+  PromotionCheck,
   PromotionInput,
   PromotionInputShape,
   PromotionResult,
   ResolvedPromotionInput,
 } from './promote';
 export type { GitHubRepository } from './repoUrl';
+export {
+  gitOpsWriterFor,
+  octokitForRepository,
+  readArgoCdSetup,
+} from './setup';
+export type { ArgoCdSetup } from './setup';
 export * from './types';
 export { MAX_HELM_RELEASE_NAME_LENGTH } from './validation';

@@ -10,7 +10,11 @@ import { parse } from 'yaml';
 import { ArgoCdClient } from './ArgoCdClient';
 import { GitOpsConfig } from './config';
 import { createOctokit, GitOpsWriter, manifestToYaml } from './gitops';
-import { promoteApplication, resolvePromotionInput } from './promote';
+import {
+  checkPromotion,
+  promoteApplication,
+  resolvePromotionInput,
+} from './promote';
 import { buildApplications } from './__testUtils__/build';
 
 const OLD = 'a'.repeat(40);
@@ -125,6 +129,63 @@ describe('promoteApplication', () => {
     });
   const production = () =>
     argo.applications.get('orders-api-production')!.spec.source.targetRevision;
+
+  describe('checkPromotion', () => {
+    const check = (commit = NEW) =>
+      checkPromotion({
+        client,
+        input: resolvePromotionInput({ appName: 'orders-api', commit }),
+        octokitFor,
+        retry: { sleep: async () => {} },
+      });
+
+    it('says ready with every gate passed, and writes nothing', async () => {
+      const result = await check();
+      expect(result).toMatchObject({
+        application: 'orders-api-production',
+        status: 'ready',
+        commit: NEW,
+        previousRevision: OLD,
+      });
+      expect(result.gates.map(g => [g.gate, g.passed])).toEqual([
+        ['source-synced', true],
+        ['source-healthy', true],
+        ['rollout-promoted', true],
+        ['ci-succeeded', true],
+        ['verification-passed', true],
+        ['not-older', true],
+      ]);
+      expect(argo.writes).toEqual([]);
+    });
+
+    it('says blocked naming the failing gate (the same verdict promote throws), and writes nothing', async () => {
+      service.statuses.delete(NEW);
+      const result = await check();
+      expect(result.status).toBe('blocked');
+      expect(result.gates.filter(g => !g.passed)).toEqual([
+        {
+          gate: 'verification-passed',
+          passed: false,
+          message:
+            "commit bbbbbbbbbbbb has no 'runway/staging-verification' status: the staging verification has not run for it",
+        },
+      ]);
+      await expect(promote()).rejects.toThrow(
+        result.gates.find(g => !g.passed)!.message,
+      );
+      expect(argo.writes).toEqual([]);
+    });
+
+    it('says unchanged when production already runs the commit', async () => {
+      expect(await check(OLD)).toEqual({
+        application: 'orders-api-production',
+        status: 'unchanged',
+        commit: OLD,
+        previousRevision: OLD,
+        gates: [],
+      });
+    });
+  });
 
   describe('api mode', () => {
     it('pins production to the verified commit, changing only targetRevision', async () => {

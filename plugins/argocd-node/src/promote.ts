@@ -266,21 +266,35 @@ async function readTargetManifest(
 }
 
 /**
- * Pins the target environment's Application (`<appName>-<to>`) to a commit the source
- * environment ran healthily. Idempotent: nothing happens when the target already deploys
- * the commit. Otherwise every gate is evaluated (the source Application Synced at the commit
- * and Healthy, its Rollouts fully promoted, the commit's CI and verification passed, no step
- * back) from Argo CD and GitHub reads; a failing gate is a ConflictError naming what is
- * missing, with nothing written. Then api mode updates the Application through Argo CD,
- * gitops mode opens (or reuses) a pull request changing its manifest in the GitOps
- * repository. A target that deploys another repository or path is a ConflictError.
+ * A promotion's verdict without writing anything:
+ * - `unchanged`: the target already deploys the commit (no gate evaluated);
+ * - `ready`: every gate passed, promoting would pin the target to the commit;
+ * - `blocked`: at least one gate failed (each gate's message says what is missing).
  *
  * @public
  */
-export async function promoteApplication(
+export type PromotionCheck = {
+  /** The target Application's name. */
+  application: string;
+  status: 'unchanged' | 'ready' | 'blocked';
+  commit: string;
+  /** The target's revision now (a commit, or a branch before the first promotion). */
+  previousRevision?: string;
+  /** Every gate's verdict; empty when nothing has to change. */
+  gates: PromotionGate[];
+};
+
+/** What promoting would change, read from Argo CD (and the GitOps repository) and GitHub. */
+type Assessment = PromotionCheck & {
+  target: Application;
+  desired?: Application;
+  path?: string;
+};
+
+async function assessPromotion(
   options: PromoteApplicationOptions,
-): Promise<PromotionResult> {
-  const { client, input, gitops, logger } = options;
+): Promise<Assessment> {
+  const { input, logger } = options;
   const sourceName = applicationName(input.appName, input.from);
   const targetName = applicationName(input.appName, input.to);
 
@@ -289,16 +303,16 @@ export async function promoteApplication(
     targetName,
   );
   const previousRevision = target.spec.source?.targetRevision;
+  const base = {
+    application: targetName,
+    commit: input.commit,
+    ...(previousRevision !== undefined && { previousRevision }),
+    target,
+    path,
+  };
   if (previousRevision === input.commit) {
     logger?.info(`${targetName} already deploys ${input.commit}`);
-    return {
-      application: targetName,
-      status: 'unchanged',
-      commit: input.commit,
-      previousRevision,
-      gates: [],
-      manifest: target,
-    };
+    return { ...base, status: 'unchanged', gates: [] };
   }
 
   const source = await requireApplication(
@@ -330,7 +344,65 @@ export async function promoteApplication(
     ...evidence,
     verificationContext: input.verificationContext,
   });
+  return {
+    ...base,
+    status: gates.every(g => g.passed) ? 'ready' : 'blocked',
+    gates,
+    desired,
+  };
+}
+
+/**
+ * What {@link promoteApplication} would do with the same options, with the same reads and
+ * the same gates, and no write: for a page that shows the gates before a person promotes.
+ *
+ * @public
+ */
+export async function checkPromotion(
+  options: PromoteApplicationOptions,
+): Promise<PromotionCheck> {
+  const { application, status, commit, previousRevision, gates } =
+    await assessPromotion(options);
+  return {
+    application,
+    status,
+    commit,
+    ...(previousRevision !== undefined && { previousRevision }),
+    gates,
+  };
+}
+
+/**
+ * Pins the target environment's Application (`<appName>-<to>`) to a commit the source
+ * environment ran healthily. Idempotent: nothing happens when the target already deploys
+ * the commit. Otherwise every gate is evaluated (the source Application Synced at the commit
+ * and Healthy, its Rollouts fully promoted, the commit's CI and verification passed, no step
+ * back) from Argo CD and GitHub reads; a failing gate is a ConflictError naming what is
+ * missing, with nothing written. Then api mode updates the Application through Argo CD,
+ * gitops mode opens (or reuses) a pull request changing its manifest in the GitOps
+ * repository. A target that deploys another repository or path is a ConflictError.
+ *
+ * @public
+ */
+export async function promoteApplication(
+  options: PromoteApplicationOptions,
+): Promise<PromotionResult> {
+  const { client, input, gitops, logger } = options;
+  const assessment = await assessPromotion(options);
+  const { target, path, previousRevision, gates } = assessment;
+  const targetName = assessment.application;
+  if (assessment.status === 'unchanged' || !assessment.desired) {
+    return {
+      application: targetName,
+      status: 'unchanged',
+      commit: input.commit,
+      previousRevision,
+      gates: [],
+      manifest: target,
+    };
+  }
   assertPromotionGates(targetName, input.commit, gates);
+  const desired = assessment.desired;
   const changed = {
     application: targetName,
     commit: input.commit,

@@ -426,6 +426,7 @@ describe('canary backend', () => {
       '/api/canary/entities/{namespace}/{kind}/{name}/clusters/{cluster}/rollouts/{rolloutNamespace}/{rollout}/{action}',
       '/api/canary/entities/{namespace}/{kind}/{name}/databases',
       '/api/canary/entities/{namespace}/{kind}/{name}/health',
+      '/api/canary/entities/{namespace}/{kind}/{name}/promotion',
     ]);
   });
 });

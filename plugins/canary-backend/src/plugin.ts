@@ -8,6 +8,8 @@ import {
   clusterAccessServiceRef,
   clusterStateServiceRef,
 } from '@runway/plugin-cluster-access-node';
+import { readArgoCdSetup } from '@runway/plugin-argocd-node';
+import { PromotionService } from './service/promotion/PromotionService';
 import { CanaryStatusService } from './service/CanaryStatusService';
 import { DatabaseStatusService } from './service/DatabaseStatusService';
 import { createRouter } from './service/router';
@@ -21,7 +23,8 @@ import {
  * The Canary backend: `GET /api/canary/entities/:namespace/:kind/:name` (canary status)
  * and `…/:name/databases` (the database card), both read from the cluster-state layer;
  * `POST …/:name/clusters/:cluster/rollouts/:namespace/:rollout/:action` (promote,
- * promote-full, abort, retry), permission-checked and audited.
+ * promote-full, abort, retry), permission-checked and audited; `GET …/:name/promotion`
+ * (staging's commit and the gates to production) and `POST …/:name/promotion` (promote it).
  *
  * @public
  */
@@ -31,6 +34,7 @@ export const canaryPlugin = createBackendPlugin({
     env.registerInit({
       deps: {
         config: coreServices.rootConfig,
+        logger: coreServices.logger,
         httpRouter: coreServices.httpRouter,
         httpAuth: coreServices.httpAuth,
         permissions: coreServices.permissions,
@@ -42,6 +46,7 @@ export const canaryPlugin = createBackendPlugin({
       },
       async init({
         config,
+        logger,
         httpRouter,
         httpAuth,
         permissions,
@@ -53,6 +58,15 @@ export const canaryPlugin = createBackendPlugin({
       }) {
         permissionsRegistry.addPermissions(canaryPermissions);
         const status = new CanaryStatusService(clusterAccess, clusterState);
+        const servicePrincipals =
+          config.getOptionalStringArray('canary.actions.servicePrincipals') ??
+          [];
+        const mode = config.getOptionalString('canary.promotion.mode') ?? 'api';
+        if (mode !== 'api' && mode !== 'gitops') {
+          throw new Error(
+            `canary.promotion.mode must be 'api' or 'gitops', not '${mode}'`,
+          );
+        }
         httpRouter.use(
           await createRouter({
             httpAuth,
@@ -67,10 +81,16 @@ export const canaryPlugin = createBackendPlugin({
               clusterAccess,
               permissions,
               auditor,
-              servicePrincipals:
-                config.getOptionalStringArray(
-                  'canary.actions.servicePrincipals',
-                ) ?? [],
+              servicePrincipals,
+            }),
+            promotion: new PromotionService({
+              setup: readArgoCdSetup({ config }),
+              mode,
+              instance: config.getOptionalString('canary.promotion.instance'),
+              permissions,
+              auditor,
+              servicePrincipals,
+              logger,
             }),
           }),
         );

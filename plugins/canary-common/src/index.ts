@@ -109,3 +109,8 @@ export type {
   ReleaseHealth,
   TrackHealth,
 } from './healthTypes';
+export type {
+  PromotionGateVerdict,
+  PromotionResponse,
+  PromotionStatusResponse,
+} from './promotionTypes';

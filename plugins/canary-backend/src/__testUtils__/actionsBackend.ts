@@ -35,7 +35,10 @@ export type RecordedAuditEvent = {
  */
 export async function startActionsBackend(options: {
   entities: Entity[];
-  cluster: { url: string; token: string; caData?: string };
+  /** The one cluster `staging`; none when absent. */
+  cluster?: { url: string; token: string; caData?: string };
+  /** More app-config (e.g. `argocd`, `integrations`). */
+  config?: Record<string, unknown>;
 }) {
   const audit: RecordedAuditEvent[] = [];
   const authorize = jest.fn(async (requests: any[], { credentials }: any) =>
@@ -47,7 +50,6 @@ export async function startActionsBackend(options: {
           : AuthorizeResult.DENY,
     })),
   );
-  const { url, token, caData } = options.cluster;
   const backend = await startTestBackend({
     features: [
       canaryPlugin,
@@ -70,18 +72,27 @@ export async function startActionsBackend(options: {
       mockServices.rootConfig.factory({
         data: {
           canary: { actions: { servicePrincipals: ['external:release-bot'] } },
-          ...kubernetesClustersConfig([
-            {
-              name: 'staging',
-              url,
-              authProvider: 'serviceAccount',
-              serviceAccountToken: token,
-              ...(caData
-                ? { caData: Buffer.from(caData).toString('base64') }
-                : // A plain-HTTP recording proxy (client-node requires this to allow it).
-                  { skipTLSVerify: true }),
-            },
-          ]),
+          ...kubernetesClustersConfig(
+            options.cluster
+              ? [
+                  {
+                    name: 'staging',
+                    url: options.cluster.url,
+                    authProvider: 'serviceAccount',
+                    serviceAccountToken: options.cluster.token,
+                    ...(options.cluster.caData
+                      ? {
+                          caData: Buffer.from(options.cluster.caData).toString(
+                            'base64',
+                          ),
+                        }
+                      : // A plain-HTTP recording proxy (client-node requires this to allow it).
+                        { skipTLSVerify: true }),
+                  },
+                ]
+              : [],
+          ),
+          ...options.config,
         },
       }),
     ],

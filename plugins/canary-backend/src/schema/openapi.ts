@@ -7,6 +7,7 @@ import {
 } from './common';
 import { databaseSchemas } from './databaseSchemas';
 import { healthPaths, healthSchemas } from './healthSchemas';
+import { promotionPaths, promotionSchemas } from './promotionSchemas';
 
 /**
  * OpenAPI description of the Canary backend; requests are validated against it and it is
@@ -157,6 +158,7 @@ export const spec = {
       AnalysisRunSummary: analysisRun,
       ...actionSchemas,
       ...healthSchemas,
+      ...promotionSchemas,
       CanaryRelease: {
         type: 'object',
         required: [
@@ -237,6 +239,7 @@ export const spec = {
   paths: {
     ...actionPaths,
     ...healthPaths,
+    ...promotionPaths,
     '/entities/{namespace}/{kind}/{name}/databases': entityGet({
       operationId: 'getDatabaseStatus',
       summary:

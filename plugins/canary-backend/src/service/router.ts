@@ -12,6 +12,7 @@ import { CanaryStatusService } from './CanaryStatusService';
 import { DatabaseStatusService } from './DatabaseStatusService';
 import { RolloutActionService } from './rollouts/RolloutActionService';
 import { CanaryHealthService } from './prometheus/CanaryHealthService';
+import { PromotionService } from './promotion/PromotionService';
 import type { RolloutAction } from '@runway/plugin-canary-common';
 
 export async function createRouter(options: {
@@ -21,9 +22,17 @@ export async function createRouter(options: {
   databases: DatabaseStatusService;
   rolloutActions: RolloutActionService;
   health: CanaryHealthService;
+  promotion: PromotionService;
 }): Promise<express.Router> {
-  const { httpAuth, catalog, status, databases, rolloutActions, health } =
-    options;
+  const {
+    httpAuth,
+    catalog,
+    status,
+    databases,
+    rolloutActions,
+    health,
+    promotion,
+  } = options;
   const router = createValidatedOpenApiRouter(spec);
 
   /** The entity of the path, as the caller may read it: unknown and forbidden look alike (404). */
@@ -55,6 +64,26 @@ export async function createRouter(options: {
     const credentials = await httpAuth.credentials(req);
     res.json(await health.getHealth(await entityOf(req.params, credentials)));
   });
+
+  router.get('/entities/:namespace/:kind/:name/promotion', async (req, res) => {
+    const credentials = await httpAuth.credentials(req);
+    res.json(await promotion.status(await entityOf(req.params, credentials)));
+  });
+
+  router.post(
+    '/entities/:namespace/:kind/:name/promotion',
+    async (req, res) => {
+      const credentials = await httpAuth.credentials(req);
+      res.json(
+        await promotion.promote({
+          entity: await entityOf(req.params, credentials),
+          credentials,
+          commit: req.body.commit,
+          request: req,
+        }),
+      );
+    },
+  );
 
   router.post(
     '/entities/:namespace/:kind/:name/clusters/:cluster/rollouts/:rolloutNamespace/:rollout/:action',

@@ -12,6 +12,7 @@ import {
   ArgoCdClientOptions,
   checkPromotionInput,
   GitHubRetryOptions,
+  octokitForRepository,
   promoteApplication,
   promotionInputShape,
   PromotionResult,
@@ -19,7 +20,6 @@ import {
 import { parseInput } from '@runway/plugin-runway-common';
 import { z } from 'zod/v3';
 import { instanceFor } from '../lib/dryRun';
-import { octokitForRepository } from '../lib/octokit';
 import {
   applicationUrl,
   argoCdActionSetup,

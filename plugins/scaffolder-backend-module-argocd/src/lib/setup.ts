@@ -1,21 +1,14 @@
 import type { LoggerService } from '@backstage/backend-plugin-api';
-import { Config } from '@backstage/config';
 import { InputError } from '@backstage/errors';
 import {
-  DefaultGithubCredentialsProvider,
-  GithubCredentialsProvider,
-  ScmIntegrationRegistry,
-  ScmIntegrations,
-} from '@backstage/integration';
-import {
   ArgoCdInstance,
-  ArgoCdInstances,
+  ArgoCdSetup,
   GitOpsConfig,
   GitOpsWriter,
-  readGitOpsConfig,
+  gitOpsWriterFor,
+  readArgoCdSetup,
 } from '@runway/plugin-argocd-node';
 import { z } from 'zod/v3';
-import { octokitForRepository } from './octokit';
 
 /** The `instance` input field both actions take. */
 export const instanceField = z
@@ -26,30 +19,10 @@ export const instanceField = z
     'Name of the Argo CD instance in argocd.instances of app-config. Default: the first configured instance.',
   );
 
-/** What both actions read from app-config once, when they are created. */
-export type ArgoCdActionSetup = {
-  instances: ArgoCdInstances;
-  gitops?: GitOpsConfig;
-  integrations: ScmIntegrationRegistry;
-  credentialsProvider: GithubCredentialsProvider;
-};
+/** What both actions read from app-config once, when they are created (argocd-node's setup). */
+export type ArgoCdActionSetup = ArgoCdSetup;
 
-export function argoCdActionSetup(options: {
-  config: Config;
-  integrations?: ScmIntegrationRegistry;
-  githubCredentialsProvider?: GithubCredentialsProvider;
-}): ArgoCdActionSetup {
-  const integrations =
-    options.integrations ?? ScmIntegrations.fromConfig(options.config);
-  return {
-    instances: ArgoCdInstances.fromConfig(options.config),
-    gitops: readGitOpsConfig(options.config),
-    integrations,
-    credentialsProvider:
-      options.githubCredentialsProvider ??
-      DefaultGithubCredentialsProvider.fromIntegrations(integrations),
-  };
-}
+export const argoCdActionSetup = readArgoCdSetup;
 
 /**
  * The GitOps configuration a run in `mode` uses: undefined in api mode. gitops mode without
@@ -77,18 +50,7 @@ export async function gitOpsWriter(
   gitops: GitOpsConfig,
   logger: LoggerService,
 ): Promise<GitOpsWriter> {
-  return new GitOpsWriter({
-    octokit: await octokitForRepository({
-      integrations: setup.integrations,
-      credentialsProvider: setup.credentialsProvider,
-      repository: gitops.repository,
-      field: 'argocd.gitops.repoUrl',
-      logger,
-    }),
-    repository: gitops.repository,
-    baseBranch: gitops.baseBranch,
-    logger,
-  });
+  return gitOpsWriterFor(setup, gitops, logger);
 }
 
 /** An Application's page in the Argo CD UI. */

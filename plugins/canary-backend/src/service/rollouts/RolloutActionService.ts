@@ -199,25 +199,47 @@ export class RolloutActionService {
     permission: ResourcePermission<'catalog-entity'>,
     entityRef: string,
   ): Promise<void> {
-    const refusal = servicePrincipalRefusal(
+    await authorizeEntityAction(
+      this.options,
       credentials,
-      this.options.servicePrincipals,
+      permission,
+      entityRef,
     );
-    if (refusal) throw new NotAllowedError(refusal);
-    const [decision] = await this.options.permissions.authorize(
-      [{ permission, resourceRef: entityRef }],
-      { credentials },
+  }
+}
+
+/**
+ * The caller may act with `permission` on the entity: a service principal only when
+ * `canary.actions.servicePrincipals` names it, a user as the permission policy decides.
+ * A NotAllowedError (403) otherwise, before anything else is called.
+ */
+export async function authorizeEntityAction(
+  options: {
+    permissions: PermissionsService;
+    servicePrincipals: readonly string[];
+  },
+  credentials: BackstageCredentials,
+  permission: ResourcePermission<'catalog-entity'>,
+  entityRef: string,
+): Promise<void> {
+  const refusal = servicePrincipalRefusal(
+    credentials,
+    options.servicePrincipals,
+  );
+  if (refusal) throw new NotAllowedError(refusal);
+  const [decision] = await options.permissions.authorize(
+    [{ permission, resourceRef: entityRef }],
+    { credentials },
+  );
+  if (decision.result !== AuthorizeResult.ALLOW) {
+    throw new NotAllowedError(
+      `You may not ${permission.name} on ${entityRef}: only its owners and the platform teams may`,
     );
-    if (decision.result !== AuthorizeResult.ALLOW) {
-      throw new NotAllowedError(
-        `You may not ${permission.name} on ${entityRef}: only its owners and the platform teams may`,
-      );
-    }
   }
 }
 
 /** The audit outcome of a failed attempt. */
-function outcomeOf(error: unknown): string {
+export function outcomeOf(error: unknown): string {
   switch ((error as Error)?.name) {
     case 'NotAllowedError':
       return 'denied';
