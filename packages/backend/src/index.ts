@@ -31,7 +31,8 @@ backend.add(
 backend.add(
   import('@backstage/plugin-scaffolder-backend-module-workspace-database'),
 );
-// Runway: argocd:app:create (Argo CD Applications per environment, API or GitOps PR)
+// Runway: argocd:app:create (Argo CD Applications per environment, API or GitOps PR) and
+// argocd:app:promote (pins production to a commit staging verified, behind its gates)
 backend.add(import('@runway/plugin-scaffolder-backend-module-argocd'));
 // Runway: cnpg:database:create (CloudNativePG databases per environment)
 backend.add(import('@runway/plugin-scaffolder-backend-module-cnpg'));
