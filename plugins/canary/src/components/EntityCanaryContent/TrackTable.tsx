@@ -16,6 +16,8 @@ const useStyles = makeStyles(theme => ({
     gap: theme.spacing(0.5),
     whiteSpace: 'nowrap',
   },
+  // Short values (and every header) on one line; the images column takes the rest.
+  nowrap: { whiteSpace: 'nowrap' },
   ok: { color: theme.palette.success.main },
   warning: { color: theme.palette.warning.main },
   unknown: { color: theme.palette.text.secondary },
@@ -62,13 +64,19 @@ function TrackRow(props: { name: string; track: Track; revisions: boolean }) {
   const classes = useStyles();
   return (
     <TableRow>
-      <TableCell component="th" scope="row">
+      <TableCell component="th" scope="row" className={classes.nowrap}>
         {name}
       </TableCell>
-      <TableCell>{track.subset}</TableCell>
-      <TableCell>{track.version ?? 'unknown'}</TableCell>
-      {props.revisions && <TableCell>{track.revision ?? 'unknown'}</TableCell>}
-      <TableCell>{`${track.weight}%`}</TableCell>
+      <TableCell className={classes.nowrap}>{track.subset}</TableCell>
+      <TableCell className={classes.nowrap}>
+        {track.version ?? 'unknown'}
+      </TableCell>
+      {props.revisions && (
+        <TableCell className={classes.nowrap}>
+          {track.revision ?? 'unknown'}
+        </TableCell>
+      )}
+      <TableCell className={classes.nowrap}>{`${track.weight}%`}</TableCell>
       <TableCell>
         <Readiness replicas={track.replicas} />
       </TableCell>
@@ -97,10 +105,11 @@ export function TrackTable(props: {
   caption: string;
 }) {
   const { stable, canary, caption } = props;
+  const classes = useStyles();
   const revisions = [stable, canary].some(t => t?.revision !== undefined);
   return (
     <Table size="small" aria-label={caption}>
-      <TableHead>
+      <TableHead className={classes.nowrap}>
         <TableRow>
           <TableCell>Track</TableCell>
           <TableCell>Subset</TableCell>
