@@ -4,6 +4,8 @@ import type {
   CanaryHealthResponse,
   CanaryStatusResponse,
   DatabaseStatusResponse,
+  PromotionResponse,
+  PromotionStatusResponse,
   RolloutAction,
   RolloutActionResponse,
 } from '@runway/plugin-canary-common';
@@ -58,6 +60,21 @@ export interface CanaryApi {
   runRolloutAction(
     request: RolloutActionRequest,
   ): Promise<RolloutActionResponse>;
+
+  /**
+   * The staging → production promotion of the entity's app: the commit staging runs and
+   * every gate's verdict (no write). Rejects like {@link CanaryApi.getStatus}.
+   */
+  getPromotion(entityRef: CompoundEntityRef): Promise<PromotionStatusResponse>;
+
+  /**
+   * Promotes `commit` to production. Rejects with a `ResponseError` whose message says why:
+   * 403 (the caller may not), 409 (a gate failed), 503 (Argo CD not configured).
+   */
+  promoteToProduction(
+    entityRef: CompoundEntityRef,
+    commit: string,
+  ): Promise<PromotionResponse>;
 }
 
 /**

@@ -5,6 +5,8 @@ import type {
   CanaryHealthResponse,
   CanaryStatusResponse,
   DatabaseStatusResponse,
+  PromotionResponse,
+  PromotionStatusResponse,
   RolloutActionResponse,
 } from '@runway/plugin-canary-common';
 import { CanaryApi, RolloutActionRequest } from './CanaryApi';
@@ -52,6 +54,21 @@ export class CanaryClient implements CanaryApi {
       .map(segment => encodeURIComponent(segment))
       .join('/');
     return this.request(request.entityRef, `/${suffix}`, { method: 'POST' });
+  }
+
+  getPromotion(entityRef: CompoundEntityRef): Promise<PromotionStatusResponse> {
+    return this.request(entityRef, '/promotion');
+  }
+
+  promoteToProduction(
+    entityRef: CompoundEntityRef,
+    commit: string,
+  ): Promise<PromotionResponse> {
+    return this.request(entityRef, '/promotion', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ commit }),
+    });
   }
 
   private async request<T>(

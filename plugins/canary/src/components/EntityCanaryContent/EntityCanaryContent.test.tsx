@@ -10,7 +10,10 @@ import {
   renderInTestApp,
   TestApiProvider,
 } from '@backstage/test-utils';
-import type { CanaryStatusResponse } from '@runway/plugin-canary-common';
+import type {
+  CanaryStatusResponse,
+  PromotionStatusResponse,
+} from '@runway/plugin-canary-common';
 import { CanaryApi, canaryApiRef } from '../../api';
 import {
   annotatedEntity,
@@ -38,6 +41,17 @@ function fakeApi(impl: CanaryApi['getStatus']): jest.Mocked<CanaryApi> {
       }),
     ),
     runRolloutAction: jest.fn(),
+    getPromotion: jest.fn<
+      Promise<PromotionStatusResponse>,
+      [CompoundEntityRef]
+    >(async () => ({
+      state: 'not-configured',
+      message: 'No Argo CD instance is configured',
+      from: 'staging',
+      to: 'production',
+      gates: [],
+    })),
+    promoteToProduction: jest.fn(),
   };
 }
 

@@ -75,6 +75,8 @@ async function renderActions(options: {
       }),
     ),
     runRolloutAction: jest.fn(options.run ?? (async () => promoted)),
+    getPromotion: jest.fn(),
+    promoteToProduction: jest.fn(),
   };
   const allow = options.allow ?? (() => true);
   await renderInTestApp(

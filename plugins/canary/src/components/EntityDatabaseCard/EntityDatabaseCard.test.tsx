@@ -26,6 +26,8 @@ function fakeApi(impl: CanaryApi['getDatabaseStatus']): jest.Mocked<CanaryApi> {
       }),
     ),
     runRolloutAction: jest.fn(),
+    getPromotion: jest.fn(),
+    promoteToProduction: jest.fn(),
   };
 }
 
