@@ -18,14 +18,9 @@ import {
 } from '@runway/plugin-canary-common';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { canaryApiRef } from '../../api';
+import { messageOf } from '../common/messageOf';
 
 const short = (sha: string) => sha.slice(0, 12);
-
-/** The backend's own message (a ResponseError's body), else the error's. */
-function messageOf(error: unknown): string {
-  const body = (error as { body?: { error?: { message?: string } } }).body;
-  return body?.error?.message ?? (error as Error).message;
-}
 
 function resultText(result: PromotionResponse): string {
   switch (result.status) {

@@ -23,6 +23,7 @@ import {
   RolloutProgressState,
 } from '@runway/plugin-canary-common';
 import { canaryApiRef } from '../../api';
+import { messageOf } from '../common/messageOf';
 
 /** The Rollout the buttons act on: where it is and where it stands. */
 export type RolloutActionsTarget = {
@@ -68,12 +69,6 @@ function resultText(action: RolloutAction, result: RolloutActionResponse) {
   return `${done} ${result.namespace}/${result.rollout} (was at ${step(
     result.before.currentStepIndex,
   )}). The controller applies it within seconds.`;
-}
-
-/** The backend's own message (a ResponseError's body), else the error's. */
-function messageOf(error: unknown): string {
-  const body = (error as { body?: { error?: { message?: string } } }).body;
-  return body?.error?.message ?? (error as Error).message;
 }
 
 const useStyles = makeStyles(theme => ({
