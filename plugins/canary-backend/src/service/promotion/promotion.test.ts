@@ -10,6 +10,7 @@ import {
 } from '@runway/plugin-argocd-node-test-utils';
 import { setupServer } from 'msw/node';
 import request from 'supertest';
+import yaml from 'yaml';
 import {
   componentEntity,
   NON_OWNER,
@@ -223,6 +224,53 @@ describe('staging → production promotion routes', () => {
         options: { meta: { commit: NEW } },
         outcome: 'fail',
         meta: { outcome: 'denied' },
+      },
+    ]);
+  });
+
+  it('POST in gitops mode: a pull request pinning production, its URL returned, no Argo CD write', async () => {
+    const gitops = new FakeGitHub({
+      owner: 'example-org',
+      repo: 'gitops',
+      token: 'gh-token',
+    });
+    gitops.push('main', {
+      'apps/production/orders-api.yaml': yaml.stringify({
+        ...productionApp,
+        metadata: { ...productionApp.metadata, namespace: 'argocd' },
+      }),
+    });
+    server.use(...gitops.handlers());
+    await start({
+      ...argocdConfig,
+      argocd: {
+        ...argocdConfig.argocd,
+        gitops: { repoUrl: 'https://github.com/example-org/gitops' },
+      },
+      canary: { promotion: { mode: 'gitops' } },
+    });
+    const res = await post(NEW);
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({
+      status: 'pull-request',
+      application: 'orders-api-production',
+      pullRequestUrl: 'https://github.com/example-org/gitops/pull/1',
+    });
+    expect(
+      yaml.parse(
+        gitops.files('runway/promote-orders-api-production')[
+          'apps/production/orders-api.yaml'
+        ],
+      ).spec.source.targetRevision,
+    ).toBe(NEW);
+    expect(argo.writes).toEqual([]);
+    expect(started.audit).toMatchObject([
+      {
+        outcome: 'success',
+        meta: {
+          outcome: 'pull-request',
+          pullRequestUrl: 'https://github.com/example-org/gitops/pull/1',
+        },
       },
     ]);
   });
