@@ -14,7 +14,7 @@ export type {
   ControlPlaneOptions,
   PolicyRule,
 } from './ControlPlane';
-export { startRolloutsController } from './rollouts';
+export { rolloutSettled, startRolloutsController } from './rollouts';
 export { KWOK_NODE } from './workloads';
 export { controlPlaneBinaries } from './binaries';
 export type { Binaries, BinaryName } from './binaries';

@@ -1,6 +1,6 @@
 import { ControlPlane, startControlPlane } from './ControlPlane';
 import { waitFor } from './process';
-import { startRolloutsController } from './rollouts';
+import { rolloutSettled, startRolloutsController } from './rollouts';
 
 const NS = 'shop';
 
@@ -143,33 +143,7 @@ describe('the Argo Rollouts controller on the control plane', () => {
     ]);
   }, 150_000);
 
-  /**
-   * The Rollout once the controller has stopped writing to it for `quietMs`. After it records
-   * controllerPause it still patches the Rollout's conditions; a promote that lands between
-   * the two is overwritten by the controller's view and lost (it happened in CI), as it would
-   * be for `kubectl argo rollouts promote` sent in that instant.
-   */
-  async function settled(quietMs = 3000) {
-    let last = '';
-    let since = Date.now();
-    return waitFor(
-      'the controller to stop writing to the Rollout',
-      async () => {
-        const version =
-          (await rolloutStatus())?.metadata?.resourceVersion ?? '';
-        if (version !== last) {
-          last = version;
-          since = Date.now();
-          return undefined;
-        }
-        return Date.now() - since >= quietMs ? true : undefined;
-      },
-      {
-        timeoutMs: 30_000,
-        describe: () => plane.processes['rollouts-controller'].tail(),
-      },
-    );
-  }
+  const settled = () => rolloutSettled(plane, NS, 'web');
 
   it('advances a step when promoted the way `kubectl argo rollouts promote` does', async () => {
     await settled();

@@ -47,3 +47,39 @@ export async function startRolloutsController(
     },
   );
 }
+
+/**
+ * Resolves with the Rollout once the controller has stopped writing to it for `quietMs`
+ * (its resourceVersion unchanged). After recording a pause (`controllerPause`) the controller
+ * still patches the Rollout's conditions; a promote or abort written between the two is
+ * overwritten by its view and lost — as `kubectl argo rollouts promote` sent in that instant
+ * would be. Tests act on a Rollout only once it has settled.
+ */
+export async function rolloutSettled(
+  plane: ControlPlane,
+  namespace: string,
+  name: string,
+  options: { quietMs?: number; timeoutMs?: number } = {},
+): Promise<any> {
+  const quietMs = options.quietMs ?? 3000;
+  const path = `/apis/argoproj.io/v1alpha1/namespaces/${namespace}/rollouts/${name}`;
+  let last: string | undefined;
+  let since = Date.now();
+  return waitFor(
+    `Rollout ${namespace}/${name} to settle (no write for ${quietMs / 1000} s)`,
+    async () => {
+      const rollout = await plane.getObject(path);
+      const version = rollout?.metadata?.resourceVersion;
+      if (version !== last) {
+        last = version;
+        since = Date.now();
+        return undefined;
+      }
+      return Date.now() - since >= quietMs ? rollout : undefined;
+    },
+    {
+      timeoutMs: options.timeoutMs ?? 30_000,
+      describe: () => plane.processes['rollouts-controller']?.tail() ?? '',
+    },
+  );
+}

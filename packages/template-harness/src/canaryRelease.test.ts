@@ -7,6 +7,7 @@
  * controller queries it with the chart's own AnalysisTemplates.
  */
 import {
+  rolloutSettled,
   ControlPlane,
   startControlPlane,
   startRolloutsController,
@@ -156,13 +157,16 @@ describe('a canary release of the service chart under the real Argo Rollouts con
   const serviceHash = async (name: string) =>
     (await plane.getObject(`/api/v1/namespaces/${NS}/services/${name}`)).spec
       .selector['rollouts-pod-template-hash'];
-  const promote = () =>
-    plane.request(
+  // Acts once the controller has stopped writing: a promote in between would be lost.
+  const promote = async () => {
+    await rolloutSettled(plane, NS, NAME);
+    return plane.request(
       'PATCH',
       `/apis/argoproj.io/v1alpha1/namespaces/${NS}/rollouts/${NAME}/status`,
       { status: { pauseConditions: null } },
       { contentType: 'application/merge-patch+json' },
     );
+  };
   const pausedAt = (step: number) =>
     eventually(
       `the Rollout paused at step ${step}`,
