@@ -1,6 +1,7 @@
 import { mockCredentials } from '@backstage/backend-test-utils';
 import {
   ControlPlane,
+  rolloutSettled,
   startControlPlane,
   startRolloutsController,
 } from '@runway/control-plane';
@@ -149,6 +150,8 @@ describe('Rollout actions with the real Argo Rollouts controller', () => {
       ['orders-api-canary', 20],
     ]);
 
+    // A promote between the controller's pause and its conditions patch would be lost.
+    await rolloutSettled(plane, NS, 'orders-api');
     const mark = await plane.auditMark();
     const res = await act('promote');
     expect(res.status).toBe(200);
@@ -185,6 +188,7 @@ describe('Rollout actions with the real Argo Rollouts controller', () => {
   }, 180_000);
 
   it('an owner aborts: the controller moves all traffic back to stable', async () => {
+    await rolloutSettled(plane, NS, 'orders-api');
     const res = await act('abort');
     expect(res.status).toBe(200);
     expect(res.body.patches).toEqual([
