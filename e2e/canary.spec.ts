@@ -12,7 +12,9 @@ test('the Canary tab shows the live 80/20 split of orders-api from the cluster',
     /\/catalog\/default\/component\/orders-api\/canary$/,
   );
 
-  await expect(page.getByRole('heading', { name: 'staging' })).toBeVisible();
+  await expect(
+    page.getByRole('heading', { name: 'Cluster staging', exact: true }),
+  ).toBeVisible();
   await expect(
     page.getByRole('img', {
       name: 'Traffic: 80% stable (1.4.0), 20% canary (1.5.0)',

@@ -53,8 +53,12 @@ test('the demo: orders-api mid-canary in staging, paused by the Argo Rollouts co
   await signInAsGuest(page, { width: 1400, height: 1000 });
   await page.goto(`/catalog/default/component/${DEMO_CANARY.service}/canary`);
 
-  await expect(page.getByRole('heading', { name: 'staging' })).toBeVisible();
-  await expect(page.getByRole('heading', { name: 'production' })).toBeVisible();
+  await expect(
+    page.getByRole('heading', { name: 'Cluster staging', exact: true }),
+  ).toBeVisible();
+  await expect(
+    page.getByRole('heading', { name: 'Cluster production', exact: true }),
+  ).toBeVisible();
   const staging = page.getByRole('list', {
     name: 'Releases in cluster staging',
   });
