@@ -25,7 +25,8 @@ const POD_TEMPLATE_PATHS: Record<string, string[]> = {
   Rollout: ['spec', 'template'],
 };
 
-function nameOf(object: RenderedObject): string {
+/** `Kind/name` of a rendered object, as problems name it. */
+export function nameOf(object: RenderedObject): string {
   return `${object.kind ?? '?'}/${object.metadata?.name ?? '?'}`;
 }
 

@@ -31,6 +31,6 @@ export type {
   PlatformVersions,
 } from './crds';
 export { cacheDir } from './paths';
-export { dryRunObjects, podOfTemplate } from './dryRun';
+export { dryRunObjects, nameOf, podOfTemplate } from './dryRun';
 export type { DryRunOptions, RenderedObject } from './dryRun';
 export type { ApiResponse } from './ControlPlane';

@@ -6,6 +6,7 @@ import {
   helmBinary,
   K8sObject,
   lintChart,
+  ofKind,
   renderChart,
 } from '@runway/template-harness';
 import { readFileSync } from 'node:fs';
@@ -69,10 +70,6 @@ export function productionValues(valuesFile = productionValuesFile): any {
 /** app-config.production.yaml, parsed (environment variables not substituted). */
 export function productionConfig(): any {
   return parse(readFileSync(productionConfigFile, 'utf8'));
-}
-
-export function ofKind(objects: K8sObject[], kind: string): K8sObject[] {
-  return objects.filter(o => o.kind === kind);
 }
 
 /** The one Deployment of the chart. */

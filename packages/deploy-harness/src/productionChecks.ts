@@ -4,7 +4,7 @@
  * Backstage labels). Pure: objects, the production config and the chart's values in,
  * one line per problem out, each naming the object and the rule.
  */
-import { K8sObject } from '@runway/template-harness';
+import { K8sObject, nameOf } from '@runway/template-harness';
 import { durationSeconds, serverShutdownDelaySeconds } from './chart';
 
 export const READINESS_PATH = '/.backstage/health/v1/readiness';
@@ -29,8 +29,6 @@ export type ProductionContext = {
   /** The chart's values (values.yaml with the environment's file on top). */
   values: any;
 };
-
-const nameOf = (o: K8sObject) => `${o.kind}/${o.metadata?.name ?? '?'}`;
 
 function matches(
   selector: Record<string, string> | undefined,

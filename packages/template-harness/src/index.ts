@@ -16,6 +16,7 @@ export {
   renderChart,
   KUBE_VERSION,
 } from './checks/manifests';
+export { nameOf, ofKind } from './checks/objects';
 export type {
   K8sObject,
   HelmOptions,

@@ -3,10 +3,8 @@
  */
 import type { RenderedObject } from '@runway/control-plane';
 
-/** `Kind/name` of an object, as every problem names it. */
-export function nameOf(object: RenderedObject): string {
-  return `${object.kind ?? '?'}/${object.metadata?.name ?? '?'}`;
-}
+/** `Kind/name` of an object, as every problem names it (control-plane's dry-run names them so too). */
+export { nameOf } from '@runway/control-plane';
 
 /** The API group and version of an apiVersion (`apps/v1`; the core group is ''). */
 export function splitApiVersion(apiVersion: string): {
