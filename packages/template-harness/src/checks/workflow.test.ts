@@ -21,6 +21,7 @@ import {
   TERRAFORM_OIDC,
 } from './workflow';
 import { partValues } from '../__testUtils__/values';
+import { KUBE_VERSION } from './manifests';
 
 const SHA = '3d3c42e5aac5ba805825da76410c181273ba90b1';
 const CHECKOUT = `actions/checkout@${SHA} # v7.0.1`;
@@ -414,6 +415,12 @@ describe('the shared CI part (templates/skeletons/ci)', () => {
       expect(script).toMatch(/helm template "\$RELEASE_NAME" chart --values/);
       expect(script).toContain('kubeconform" -strict -summary');
       expect(script).toContain('datreeio/CRDs-catalog');
+      // The version the chart checks render for is the one this harness renders for.
+      expect(rendered().env.KUBE_VERSION).toBe(KUBE_VERSION);
+      // A kubeconform release verified to install from the Go module proxy.
+      expect(script).toContain(
+        'go install github.com/yannh/kubeconform/cmd/kubeconform@v0.8.0',
+      );
       expect(jobs.build.needs).toContain('chart');
     });
 
