@@ -22,17 +22,13 @@ import {
   gitOpsFiles,
   gitRepoUrl,
   manifestToYaml,
+  gitOpsWriterFor,
+  readArgoCdSetup,
 } from '@runway/plugin-argocd-node';
 import { parseInput, parseValue } from '@runway/plugin-runway-common';
 import { z } from 'zod/v3';
 import { instanceFor } from '../lib/dryRun';
-import {
-  applicationUrl,
-  argoCdActionSetup,
-  gitOpsFor,
-  gitOpsWriter,
-  instanceField,
-} from '../lib/setup';
+import { applicationUrl, gitOpsFor, instanceField } from '../lib/setup';
 import { examples } from './createApp.examples';
 
 /** @public */
@@ -136,7 +132,7 @@ export type CreateArgocdAppActionOptions = {
 export function createArgocdAppCreateAction(
   options: CreateArgocdAppActionOptions,
 ): TemplateAction<any, any, 'v2'> {
-  const setup = argoCdActionSetup(options);
+  const setup = readArgoCdSetup(options);
   const { instances, integrations } = setup;
 
   /** The Git URL Argo CD pulls from: the picker form resolved to its clone URL. */
@@ -245,7 +241,7 @@ export function createArgocdAppCreateAction(
         const result = await ctx.checkpoint({
           key: `argocd.gitops.${instance.name}.${resolved.appName}`,
           fn: async () => {
-            const writer = await gitOpsWriter(setup, repoConfig, logger);
+            const writer = await gitOpsWriterFor(setup, repoConfig, logger);
             const pr = await writer.ensurePullRequest({
               branch: gitOpsBranchName(resolved.appName),
               files,

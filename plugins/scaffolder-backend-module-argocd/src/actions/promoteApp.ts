@@ -16,17 +16,13 @@ import {
   promoteApplication,
   promotionInputShape,
   PromotionResult,
+  gitOpsWriterFor,
+  readArgoCdSetup,
 } from '@runway/plugin-argocd-node';
 import { parseInput } from '@runway/plugin-runway-common';
 import { z } from 'zod/v3';
 import { instanceFor } from '../lib/dryRun';
-import {
-  applicationUrl,
-  argoCdActionSetup,
-  gitOpsFor,
-  gitOpsWriter,
-  instanceField,
-} from '../lib/setup';
+import { applicationUrl, gitOpsFor, instanceField } from '../lib/setup';
 import { examples } from './promoteApp.examples';
 
 /** @public */
@@ -118,7 +114,7 @@ export type PromoteArgocdAppActionOptions = {
 export function createArgocdAppPromoteAction(
   options: PromoteArgocdAppActionOptions,
 ): TemplateAction<any, any, 'v2'> {
-  const setup = argoCdActionSetup(options);
+  const setup = readArgoCdSetup(options);
   const { instances, integrations, credentialsProvider } = setup;
 
   return createTemplateAction({
@@ -198,7 +194,7 @@ export function createArgocdAppPromoteAction(
             ...(gitopsConfig && {
               gitops: {
                 config: gitopsConfig,
-                writer: await gitOpsWriter(setup, gitopsConfig, logger),
+                writer: await gitOpsWriterFor(setup, gitopsConfig, logger),
               },
             }),
             retry: options.githubRetry,

@@ -4,9 +4,6 @@ import {
   ArgoCdInstance,
   ArgoCdSetup,
   GitOpsConfig,
-  GitOpsWriter,
-  gitOpsWriterFor,
-  readArgoCdSetup,
 } from '@runway/plugin-argocd-node';
 import { z } from 'zod/v3';
 
@@ -19,17 +16,12 @@ export const instanceField = z
     'Name of the Argo CD instance in argocd.instances of app-config. Default: the first configured instance.',
   );
 
-/** What both actions read from app-config once, when they are created (argocd-node's setup). */
-export type ArgoCdActionSetup = ArgoCdSetup;
-
-export const argoCdActionSetup = readArgoCdSetup;
-
 /**
  * The GitOps configuration a run in `mode` uses: undefined in api mode. gitops mode without
  * argocd.gitops fails before anything is called (a dry run warns and goes on).
  */
 export function gitOpsFor(
-  setup: ArgoCdActionSetup,
+  setup: ArgoCdSetup,
   mode: 'api' | 'gitops',
   dryRun: boolean,
   logger: LoggerService,
@@ -42,15 +34,6 @@ export function gitOpsFor(
     logger.warn(`${missing}: a real run would fail`);
   }
   return setup.gitops;
-}
-
-/** The writer of pull requests to the GitOps repository, with the integration's credentials. */
-export async function gitOpsWriter(
-  setup: ArgoCdActionSetup,
-  gitops: GitOpsConfig,
-  logger: LoggerService,
-): Promise<GitOpsWriter> {
-  return gitOpsWriterFor(setup, gitops, logger);
 }
 
 /** An Application's page in the Argo CD UI. */
