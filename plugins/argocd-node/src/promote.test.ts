@@ -70,6 +70,16 @@ function staging(
   };
 }
 
+/** Every gate, in order, passed: what a promotable commit's verdict is. */
+const EVERY_GATE_PASSED = [
+  ['source-synced', true],
+  ['source-healthy', true],
+  ['rollout-promoted', true],
+  ['ci-succeeded', true],
+  ['verification-passed', true],
+  ['not-older', true],
+];
+
 const gitopsConfig: GitOpsConfig = {
   repository: { host: 'github.com', owner: 'example-org', repo: 'gitops' },
   baseBranch: 'main',
@@ -147,14 +157,9 @@ describe('promoteApplication', () => {
         commit: NEW,
         previousRevision: OLD,
       });
-      expect(result.gates.map(g => [g.gate, g.passed])).toEqual([
-        ['source-synced', true],
-        ['source-healthy', true],
-        ['rollout-promoted', true],
-        ['ci-succeeded', true],
-        ['verification-passed', true],
-        ['not-older', true],
-      ]);
+      expect(result.gates.map(g => [g.gate, g.passed])).toEqual(
+        EVERY_GATE_PASSED,
+      );
       expect(argo.writes).toEqual([]);
     });
 
@@ -199,14 +204,9 @@ describe('promoteApplication', () => {
         commit: NEW,
         previousRevision: OLD,
       });
-      expect(result.gates.map(g => [g.gate, g.passed])).toEqual([
-        ['source-synced', true],
-        ['source-healthy', true],
-        ['rollout-promoted', true],
-        ['ci-succeeded', true],
-        ['verification-passed', true],
-        ['not-older', true],
-      ]);
+      expect(result.gates.map(g => [g.gate, g.passed])).toEqual(
+        EVERY_GATE_PASSED,
+      );
       expect(result.gates[4].message).toBe(
         'the staging verification passed on bbbbbbbbbbbb (smoke test passed)',
       );
