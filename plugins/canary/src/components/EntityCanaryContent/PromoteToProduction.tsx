@@ -1,11 +1,6 @@
 import { useState } from 'react';
 import Box from '@material-ui/core/Box';
 import Button from '@material-ui/core/Button';
-import Dialog from '@material-ui/core/Dialog';
-import DialogActions from '@material-ui/core/DialogActions';
-import DialogContent from '@material-ui/core/DialogContent';
-import DialogContentText from '@material-ui/core/DialogContentText';
-import DialogTitle from '@material-ui/core/DialogTitle';
 import Typography from '@material-ui/core/Typography';
 import Alert from '@material-ui/lab/Alert';
 import { stringifyEntityRef } from '@backstage/catalog-model';
@@ -18,6 +13,11 @@ import {
 } from '@runway/plugin-canary-common';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { canaryApiRef } from '../../api';
+import {
+  ActionOutcome,
+  ActionOutcomeAlert,
+  ConfirmActionDialog,
+} from '../common/ConfirmAction';
 import { messageOf } from '../common/messageOf';
 
 const short = (sha: string) => sha.slice(0, 12);
@@ -68,9 +68,7 @@ export function PromoteToProduction(props: { onDone?: () => void }) {
   );
   const [confirming, setConfirming] = useState(false);
   const [running, setRunning] = useState(false);
-  const [outcome, setOutcome] = useState<
-    { severity: 'success' | 'error'; text: string } | undefined
-  >();
+  const [outcome, setOutcome] = useState<ActionOutcome>();
 
   if (promotion.loading && !promotion.value) {
     return (
@@ -163,39 +161,20 @@ export function PromoteToProduction(props: { onDone?: () => void }) {
           ))}
         </ul>
       )}
-      {outcome && (
-        <Box mt={1}>
-          <Alert severity={outcome.severity} role="status">
-            {outcome.text}
-          </Alert>
-        </Box>
-      )}
-      <Dialog
+      <ActionOutcomeAlert outcome={outcome} />
+      <ConfirmActionDialog
         open={confirming}
-        onClose={() => setConfirming(false)}
-        aria-labelledby="promote-to-production-title"
-      >
-        <DialogTitle id="promote-to-production-title">
-          {`Promote ${short(candidate)} to production?`}
-        </DialogTitle>
-        <DialogContent>
-          <DialogContentText>
-            {`${
-              status.application
-            } will be pinned to commit ${candidate}, which staging runs and verified (was ${
-              status.currentRevision
-                ? short(status.currentRevision)
-                : 'unpinned'
-            }). Argo CD then deploys it to production as a canary.`}
-          </DialogContentText>
-        </DialogContent>
-        <DialogActions>
-          <Button onClick={() => setConfirming(false)}>Cancel</Button>
-          <Button color="primary" variant="contained" onClick={run}>
-            Promote to production
-          </Button>
-        </DialogActions>
-      </Dialog>
+        titleId="promote-to-production-title"
+        title={`Promote ${short(candidate)} to production?`}
+        text={`${
+          status.application
+        } will be pinned to commit ${candidate}, which staging runs and verified (was ${
+          status.currentRevision ? short(status.currentRevision) : 'unpinned'
+        }). Argo CD then deploys it to production as a canary.`}
+        confirmLabel="Promote to production"
+        onCancel={() => setConfirming(false)}
+        onConfirm={run}
+      />
     </Box>
   );
 }

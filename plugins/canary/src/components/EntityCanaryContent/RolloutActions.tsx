@@ -1,14 +1,8 @@
 import { useState } from 'react';
 import Box from '@material-ui/core/Box';
 import Button from '@material-ui/core/Button';
-import Dialog from '@material-ui/core/Dialog';
-import DialogActions from '@material-ui/core/DialogActions';
-import DialogContent from '@material-ui/core/DialogContent';
-import DialogContentText from '@material-ui/core/DialogContentText';
-import DialogTitle from '@material-ui/core/DialogTitle';
 import Typography from '@material-ui/core/Typography';
 import { makeStyles } from '@material-ui/core/styles';
-import Alert from '@material-ui/lab/Alert';
 import { stringifyEntityRef } from '@backstage/catalog-model';
 import { useApi } from '@backstage/core-plugin-api';
 import { useEntity } from '@backstage/plugin-catalog-react';
@@ -23,6 +17,11 @@ import {
   RolloutProgressState,
 } from '@runway/plugin-canary-common';
 import { canaryApiRef } from '../../api';
+import {
+  ActionOutcome,
+  ActionOutcomeAlert,
+  ConfirmActionDialog,
+} from '../common/ConfirmAction';
 import { messageOf } from '../common/messageOf';
 
 /** The Rollout the buttons act on: where it is and where it stands. */
@@ -108,9 +107,7 @@ export function RolloutActions(props: {
   });
   const [confirming, setConfirming] = useState<RolloutAction>();
   const [running, setRunning] = useState<RolloutAction>();
-  const [outcome, setOutcome] = useState<
-    { severity: 'success' | 'error'; text: string } | undefined
-  >();
+  const [outcome, setOutcome] = useState<ActionOutcome>();
 
   const where = `${target.namespace}/${target.name} in ${target.cluster}`;
   const state = progressActionState(target.progress);
@@ -201,41 +198,21 @@ export function RolloutActions(props: {
             </Typography>
           ))}
       </ul>
-      {outcome && (
-        <Box mt={1}>
-          <Alert severity={outcome.severity} role="status">
-            {outcome.text}
-          </Alert>
-        </Box>
-      )}
-      <Dialog
+      <ActionOutcomeAlert outcome={outcome} />
+      <ConfirmActionDialog
         open={!!confirming}
-        onClose={() => setConfirming(undefined)}
-        aria-labelledby={`${idBase}-dialog-title`}
-      >
-        {confirming && (
-          <>
-            <DialogTitle id={`${idBase}-dialog-title`}>
-              {`${LABELS[confirming]} ${target.namespace}/${target.name}?`}
-            </DialogTitle>
-            <DialogContent>
-              <DialogContentText>
-                {consequence(confirming, where)}
-              </DialogContentText>
-            </DialogContent>
-            <DialogActions>
-              <Button onClick={() => setConfirming(undefined)}>Cancel</Button>
-              <Button
-                color={confirming === 'abort' ? 'secondary' : 'primary'}
-                variant="contained"
-                onClick={() => run(confirming)}
-              >
-                {LABELS[confirming]}
-              </Button>
-            </DialogActions>
-          </>
-        )}
-      </Dialog>
+        titleId={`${idBase}-dialog-title`}
+        title={
+          confirming
+            ? `${LABELS[confirming]} ${target.namespace}/${target.name}?`
+            : ''
+        }
+        text={confirming ? consequence(confirming, where) : ''}
+        confirmLabel={confirming ? LABELS[confirming] : ''}
+        confirmColor={confirming === 'abort' ? 'secondary' : 'primary'}
+        onCancel={() => setConfirming(undefined)}
+        onConfirm={() => confirming && run(confirming)}
+      />
     </Box>
   );
 }
