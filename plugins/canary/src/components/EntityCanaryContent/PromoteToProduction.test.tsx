@@ -1,22 +1,15 @@
-import type { CompoundEntityRef } from '@backstage/catalog-model';
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { SWRConfig } from 'swr';
 import { ResponseError } from '@backstage/errors';
-import { EntityProvider } from '@backstage/plugin-catalog-react';
-import { AuthorizeResult } from '@backstage/plugin-permission-common';
-import { permissionApiRef } from '@backstage/plugin-permission-react';
-import {
-  mockApis,
-  renderInTestApp,
-  TestApiProvider,
-} from '@backstage/test-utils';
 import type {
   PromotionResponse,
   PromotionStatusResponse,
 } from '@runway/plugin-canary-common';
-import { CanaryApi, canaryApiRef } from '../../api';
-import { annotatedEntity } from '../../__testUtils__/fixtures';
+import type { CanaryApi } from '../../api';
+import {
+  mockCanaryApi,
+  renderForEntity,
+} from '../../__testUtils__/renderForEntity';
 import { PromoteToProduction } from './PromoteToProduction';
 
 const OLD = '1f'.repeat(20);
@@ -64,40 +57,15 @@ async function renderButton(options: {
   allow?: boolean;
   promote?: CanaryApi['promoteToProduction'];
 }) {
-  const api: jest.Mocked<CanaryApi> = {
-    getStatus: jest.fn(),
-    getDatabaseStatus: jest.fn(),
-    getHealth: jest.fn(),
-    runRolloutAction: jest.fn(),
-    getPromotion: jest.fn<
-      Promise<PromotionStatusResponse>,
-      [CompoundEntityRef]
-    >(async () => options.status),
-    promoteToProduction: jest.fn(options.promote ?? (async () => promoted)),
-  };
-  await renderInTestApp(
-    <TestApiProvider
-      apis={[
-        [canaryApiRef, api],
-        [
-          permissionApiRef,
-          mockApis.permission({
-            authorize: req =>
-              options.allow !== false &&
-              req.permission.name === 'canary.environment.promote'
-                ? AuthorizeResult.ALLOW
-                : AuthorizeResult.DENY,
-          }),
-        ],
-      ]}
-    >
-      <SWRConfig value={{ provider: () => new Map() }}>
-        <EntityProvider entity={annotatedEntity}>
-          <PromoteToProduction />
-        </EntityProvider>
-      </SWRConfig>
-    </TestApiProvider>,
-  );
+  const api = mockCanaryApi({
+    getPromotion: async () => options.status,
+    promoteToProduction: options.promote ?? (async () => promoted),
+  });
+  await renderForEntity(<PromoteToProduction />, {
+    api,
+    allow: permission =>
+      options.allow !== false && permission === 'canary.environment.promote',
+  });
   return api;
 }
 

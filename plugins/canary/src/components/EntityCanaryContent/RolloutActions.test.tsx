@@ -1,20 +1,12 @@
-import type { CompoundEntityRef } from '@backstage/catalog-model';
-import type { CanaryHealthResponse } from '@runway/plugin-canary-common';
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { SWRConfig } from 'swr';
 import { ResponseError } from '@backstage/errors';
-import { EntityProvider } from '@backstage/plugin-catalog-react';
-import { AuthorizeResult } from '@backstage/plugin-permission-common';
-import { permissionApiRef } from '@backstage/plugin-permission-react';
-import {
-  mockApis,
-  renderInTestApp,
-  TestApiProvider,
-} from '@backstage/test-utils';
 import type { RolloutActionResponse } from '@runway/plugin-canary-common';
-import { CanaryApi, canaryApiRef } from '../../api';
-import { annotatedEntity } from '../../__testUtils__/fixtures';
+import type { CanaryApi } from '../../api';
+import {
+  mockCanaryApi,
+  renderForEntity,
+} from '../../__testUtils__/renderForEntity';
 import { RolloutActions, RolloutActionsTarget } from './RolloutActions';
 
 const paused: RolloutActionsTarget = {
@@ -64,43 +56,12 @@ async function renderActions(options: {
   run?: CanaryApi['runRolloutAction'];
   onDone?: () => void;
 }) {
-  const api: jest.Mocked<CanaryApi> = {
-    getStatus: jest.fn(),
-    getDatabaseStatus: jest.fn(),
-    getHealth: jest.fn<Promise<CanaryHealthResponse>, [CompoundEntityRef]>(
-      async () => ({
-        entityRef: 'component:default/orders-api',
-        window: '5m',
-        clusters: [],
-      }),
-    ),
-    runRolloutAction: jest.fn(options.run ?? (async () => promoted)),
-    getPromotion: jest.fn(),
-    promoteToProduction: jest.fn(),
-  };
-  const allow = options.allow ?? (() => true);
-  await renderInTestApp(
-    <TestApiProvider
-      apis={[
-        [canaryApiRef, api],
-        [
-          permissionApiRef,
-          mockApis.permission({
-            authorize: req =>
-              allow(req.permission.name)
-                ? AuthorizeResult.ALLOW
-                : AuthorizeResult.DENY,
-          }),
-        ],
-      ]}
-    >
-      {/* usePermission caches decisions (SWR): a fresh cache per test */}
-      <SWRConfig value={{ provider: () => new Map() }}>
-        <EntityProvider entity={annotatedEntity}>
-          <RolloutActions target={options.target} onDone={options.onDone} />
-        </EntityProvider>
-      </SWRConfig>
-    </TestApiProvider>,
+  const api = mockCanaryApi({
+    runRolloutAction: options.run ?? (async () => promoted),
+  });
+  await renderForEntity(
+    <RolloutActions target={options.target} onDone={options.onDone} />,
+    { api, allow: options.allow ?? (() => true) },
   );
   return api;
 }
