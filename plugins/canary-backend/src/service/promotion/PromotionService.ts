@@ -8,6 +8,7 @@ import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import { ServiceUnavailableError } from '@backstage/errors';
 import {
   applicationName,
+  ArgoCdClient,
   ArgoCdClientOptions,
   ArgoCdSetup,
   checkPromotion,
@@ -71,15 +72,20 @@ export class PromotionService {
     return this.options.setup.instances.list().length > 0;
   }
 
+  /** The client of `canary.promotion.instance`. */
+  #client(): ArgoCdClient {
+    return this.options.setup.instances.client(this.options.instance, {
+      ...this.options.clientOptions,
+      logger: this.options.logger,
+    });
+  }
+
   async #promotionOptions(
+    client: ArgoCdClient,
     appName: string,
     commit: string,
   ): Promise<PromoteApplicationOptions> {
     const { setup, mode, logger } = this.options;
-    const client = setup.instances.client(this.options.instance, {
-      ...this.options.clientOptions,
-      logger,
-    });
     const gitops = mode === 'gitops' ? setup.gitops : undefined;
     if (mode === 'gitops' && !gitops) {
       throw new ServiceUnavailableError(
@@ -124,12 +130,8 @@ export class PromotionService {
         )} has no ${KUBERNETES_ID} annotation: it names no app to promote`,
       };
     }
-    const { setup, instance: instanceName } = this.options;
-    const instance = setup.instances.get(instanceName).name;
-    const client = setup.instances.client(instanceName, {
-      ...this.options.clientOptions,
-      logger: this.options.logger,
-    });
+    const client = this.#client();
+    const instance = client.instance.name;
     const sourceName = applicationName(appName, FROM);
     const source = await client.getApplication(sourceName);
     const candidate = (
@@ -146,7 +148,7 @@ export class PromotionService {
       };
     }
     const check = await checkPromotion(
-      await this.#promotionOptions(appName, candidate),
+      await this.#promotionOptions(client, appName, candidate),
     );
     return {
       ...known,
@@ -200,7 +202,7 @@ export class PromotionService {
         );
       }
       const result = await promoteApplication(
-        await this.#promotionOptions(appName, commit),
+        await this.#promotionOptions(this.#client(), appName, commit),
       );
       const response: PromotionResponse = {
         status: result.status,
