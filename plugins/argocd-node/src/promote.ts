@@ -284,12 +284,15 @@ export type PromotionCheck = {
   gates: PromotionGate[];
 };
 
-/** What promoting would change, read from Argo CD (and the GitOps repository) and GitHub. */
-type Assessment = PromotionCheck & {
-  target: Application;
-  desired?: Application;
-  path?: string;
-};
+/**
+ * What promoting would change, read from Argo CD (and the GitOps repository) and GitHub:
+ * the verdict, the target as it is (`path`: its manifest's file in gitops mode) and, unless
+ * unchanged, the target pinned to the commit.
+ */
+type Assessment = { target: Application; path?: string } & (
+  | (PromotionCheck & { status: 'unchanged' })
+  | (PromotionCheck & { status: 'ready' | 'blocked'; desired: Application })
+);
 
 async function assessPromotion(
   options: PromoteApplicationOptions,
@@ -391,25 +394,18 @@ export async function promoteApplication(
   const assessment = await assessPromotion(options);
   const { target, path, previousRevision, gates } = assessment;
   const targetName = assessment.application;
-  if (assessment.status === 'unchanged' || !assessment.desired) {
-    return {
-      application: targetName,
-      status: 'unchanged',
-      commit: input.commit,
-      previousRevision,
-      gates: [],
-      manifest: target,
-    };
-  }
-  assertPromotionGates(targetName, input.commit, gates);
-  const desired = assessment.desired;
-  const changed = {
+  const verdict = {
     application: targetName,
     commit: input.commit,
     ...(previousRevision !== undefined && { previousRevision }),
     gates,
-    manifest: desired,
   };
+  if (assessment.status === 'unchanged') {
+    return { ...verdict, status: 'unchanged', manifest: target };
+  }
+  assertPromotionGates(targetName, input.commit, gates);
+  const desired = assessment.desired;
+  const changed = { ...verdict, manifest: desired };
 
   if (!gitops) {
     await client.updateApplication(mergeForUpdate(target, desired), {
