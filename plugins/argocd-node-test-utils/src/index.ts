@@ -16,3 +16,4 @@ export type {
 } from './FakeGitHub';
 export { LoopbackServer } from './serve';
 export type { FetchHandler } from './serve';
+export { fakePromotableCommit } from './promotion';

@@ -10,6 +10,7 @@ import {
   ArgoObject,
   FakeArgoCd,
   FakeGitHub,
+  fakePromotableCommit,
 } from '@runway/plugin-argocd-node-test-utils';
 import { setupServer } from 'msw/node';
 import { parse } from 'yaml';
@@ -49,35 +50,19 @@ describe('argocd:app:promote', () => {
   let gitops: FakeGitHub;
 
   beforeEach(() => {
-    argo = new FakeArgoCd({ url: ARGO, token: 'argo-token' });
-    service = new FakeGitHub({
-      owner: 'example-org',
-      repo: 'orders-api',
-      token: 'gh-token',
-    });
+    ({ argo, github: service } = fakePromotableCommit({
+      argocd: { url: ARGO, token: 'argo-token' },
+      github: { owner: 'example-org', repo: 'orders-api', token: 'gh-token' },
+      staging: stagingApp as ArgoObject,
+      production: productionApp as ArgoObject,
+      previous: OLD,
+      commit: NEW,
+    }));
     gitops = new FakeGitHub({
       owner: 'example-org',
       repo: 'gitops',
       token: 'gh-token',
     });
-    service.commit(OLD);
-    service.commit(NEW);
-    service.checkRuns.set(NEW, [
-      { name: 'Test', status: 'completed', conclusion: 'success' },
-    ]);
-    service.statuses.set(NEW, [
-      { context: 'runway/staging-verification', state: 'success' },
-    ]);
-    argo.seed(
-      {
-        ...stagingApp,
-        status: {
-          sync: { status: 'Synced', revision: NEW },
-          health: { status: 'Healthy' },
-        },
-      } as ArgoObject,
-      productionApp as ArgoObject,
-    );
     gitops.push('main', {
       'apps/production/orders-api.yaml': yaml.stringify({
         ...productionApp,

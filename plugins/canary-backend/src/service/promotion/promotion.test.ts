@@ -7,6 +7,7 @@ import {
   ArgoObject,
   FakeArgoCd,
   FakeGitHub,
+  fakePromotableCommit,
 } from '@runway/plugin-argocd-node-test-utils';
 import { setupServer } from 'msw/node';
 import request from 'supertest';
@@ -62,30 +63,14 @@ describe('staging → production promotion routes', () => {
   afterEach(async () => started?.backend.stop());
 
   beforeEach(() => {
-    argo = new FakeArgoCd({ url: ARGO, token: 'argo-token' });
-    github = new FakeGitHub({
-      owner: 'example-org',
-      repo: 'orders-api',
-      token: 'gh-token',
-    });
-    github.commit(OLD);
-    github.commit(NEW);
-    github.checkRuns.set(NEW, [
-      { name: 'Test', status: 'completed', conclusion: 'success' },
-    ]);
-    github.statuses.set(NEW, [
-      { context: 'runway/staging-verification', state: 'success' },
-    ]);
-    argo.seed(
-      {
-        ...stagingApp,
-        status: {
-          sync: { status: 'Synced', revision: NEW },
-          health: { status: 'Healthy' },
-        },
-      } as ArgoObject,
-      productionApp as ArgoObject,
-    );
+    ({ argo, github } = fakePromotableCommit({
+      argocd: { url: ARGO, token: 'argo-token' },
+      github: { owner: 'example-org', repo: 'orders-api', token: 'gh-token' },
+      staging: stagingApp as ArgoObject,
+      production: productionApp as ArgoObject,
+      previous: OLD,
+      commit: NEW,
+    }));
     server.use(...argo.handlers(), ...github.handlers());
   });
 
