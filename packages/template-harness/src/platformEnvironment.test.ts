@@ -34,7 +34,12 @@ import {
   tofuFmtProblems,
 } from './checks/terraform';
 import { checkWorkflows, TERRAFORM_OIDC } from './checks/workflow';
-import { loadTemplate, renderSkeleton, renderTemplate } from './render';
+import {
+  loadTemplate,
+  renderSkeleton,
+  renderStep,
+  renderTemplate,
+} from './render';
 import { findUnrendered, listFiles } from './repo';
 import {
   catalogEntities,
@@ -273,6 +278,27 @@ describe('platform-environment rendered repository', () => {
 
     it('has a README whose commands and paths match the files', () => {
       expect(checkReadme(repo)).toEqual([]);
+    });
+
+    it("is published with main protected by its workflow's pull-request checks", () => {
+      const { jobs } = parse(
+        readFileSync(join(repo, '.github/workflows/terraform.yaml'), 'utf8'),
+      );
+      const onPullRequests = Object.values(jobs)
+        .filter((job: any) => !String(job.if ?? '').includes("'push'"))
+        .map((job: any) => job.name);
+      const publish = renderStep(TEMPLATE, 'publish', {
+        parameters: platformParameters(parameters),
+      });
+      expect(publish.input).toMatchObject({
+        protectDefaultBranch: true,
+        requiredStatusCheckContexts: onPullRequests,
+        requireBranchesToBeUpToDate: true,
+      });
+      expect(onPullRequests).toEqual([
+        'Format, validate, offline tests',
+        'Plan',
+      ]);
     });
 
     it('has a catalog entity for its cluster', () => {
