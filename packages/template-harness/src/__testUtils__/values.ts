@@ -18,6 +18,7 @@ export function partValues(overrides: Record<string, unknown> = {}) {
     goModule: 'github.com/example-org/orders-api',
     imageRepository: '123456789012.dkr.ecr.eu-west-1.amazonaws.com/orders-api',
     awsRegion: 'eu-west-1',
+    releaseApp: 'runway-release',
     ...overrides,
   };
 }

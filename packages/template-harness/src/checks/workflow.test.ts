@@ -1,5 +1,6 @@
 import {
   mkdirSync,
+  existsSync,
   mkdtempSync,
   readFileSync,
   rmSync,
@@ -13,14 +14,18 @@ import { resolvePackagePath } from '@backstage/backend-plugin-api';
 import { STAGING_VERIFICATION_CONTEXT } from '@runway/plugin-argocd-node';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { renderSkeleton } from '../render';
+import { renderSkeleton, renderStep } from '../render';
 import {
   checkWorkflows,
   checkWorkflowText,
   defaultActionlint,
   TERRAFORM_OIDC,
 } from './workflow';
-import { partValues } from '../__testUtils__/values';
+import {
+  partValues,
+  serviceParameters,
+  webParameters,
+} from '../__testUtils__/values';
 import { KUBE_VERSION } from './manifests';
 
 const SHA = '3d3c42e5aac5ba805825da76410c181273ba90b1';
@@ -349,7 +354,15 @@ describe('the shared CI part (templates/skeletons/ci)', () => {
       expect(jobs.build.needs).toEqual(['test', 'chart']);
       expect(jobs.scan.needs).toBe('build');
       expect(jobs.sonarqube.needs).toBe('test');
-      expect(jobs.push.needs).toEqual(['scan', 'sonarqube']);
+      expect(jobs.ci.needs).toEqual([
+        'chart',
+        'test',
+        'build',
+        'scan',
+        'sonarqube',
+      ]);
+      expect(jobs.ci.if).toBe('always()');
+      expect(jobs.push.needs).toEqual(['ci']);
       expect(jobs.release.needs).toBe('push');
       expect(jobs['verify-staging'].needs).toBe('release');
       const mainOnly =
@@ -357,10 +370,8 @@ describe('the shared CI part (templates/skeletons/ci)', () => {
       expect(jobs.push.if).toBe(mainOnly);
       expect(jobs.release.if).toBe(mainOnly);
       expect(jobs.scan.permissions['security-events']).toBe('write');
-      expect(jobs.release.permissions).toEqual({
-        contents: 'write',
-        checks: 'write',
-      });
+      // GITHUB_TOKEN only reads: the release app writes the release commit.
+      expect(jobs.release.permissions).toEqual({ contents: 'read' });
       expect(jobs['verify-staging'].permissions).toEqual({
         contents: 'read',
         statuses: 'write',
@@ -476,6 +487,170 @@ describe('the shared CI part (templates/skeletons/ci)', () => {
     });
   });
 
+  it.each(variants)(
+    "the docs' set-up table names every variable and secret the workflow reads (%s, database %s)",
+    async (language, database) => {
+      const text = readFileSync(
+        join(
+          outDirs.get(`${language}-${database}`)!,
+          '.github/workflows/ci.yaml',
+        ),
+        'utf8',
+      );
+      const read = new Set(
+        [...text.matchAll(/\b(vars|secrets)\.([A-Z0-9_]+)/g)].map(
+          m => `| \`${m[2]}\` | ${m[1] === 'vars' ? 'variable' : 'secret'}`,
+        ),
+      );
+      const docsDir = mkdtempSync(join(tmpdir(), 'ci-docs-'));
+      try {
+        await renderSkeleton({
+          skeleton: 'skeletons/catalog',
+          values: { ...values, language, database },
+          outDir: docsDir,
+        });
+        const docs = readFileSync(join(docsDir, 'docs/index.md'), 'utf8');
+        const rows = docs
+          .split('\n')
+          .filter(line => /^\| `[A-Z0-9_]+` \| (variable|secret)/.test(line));
+        expect([...read].sort()).toEqual(
+          [...read]
+            .filter(name => rows.some(row => row.startsWith(name)))
+            .sort(),
+        );
+        expect(read).toContain('| `RELEASE_APP_CLIENT_ID` | variable');
+        expect(read).toContain('| `RELEASE_APP_PRIVATE_KEY` | secret');
+        // …and names no setting the workflow does not read.
+        expect(rows.length).toBe(read.size);
+      } finally {
+        rmSync(docsDir, { recursive: true, force: true });
+      }
+    },
+  );
+
+  describe("main's protection", () => {
+    const templates: [string, Record<string, unknown>][] = [
+      ['go-service', serviceParameters()],
+      ['ts-service', serviceParameters()],
+      ['web-frontend', webParameters()],
+    ];
+
+    it.each(templates)(
+      '%s protects main with the ci job as its check, and lets only the release app push',
+      (template, parameters) => {
+        const { jobs, env } = parse(
+          readFileSync(
+            join(outDirs.get('go-false')!, '.github/workflows/ci.yaml'),
+            'utf8',
+          ),
+        );
+        const publish = renderStep(template, 'publish', { parameters });
+        const { releaseApp } = (
+          renderStep(template, 'fetch-ci', { parameters }).input as {
+            values: { releaseApp: string };
+          }
+        ).values;
+        expect(publish.action).toBe('publish:github');
+        expect(publish.input).toMatchObject({
+          defaultBranch: 'main',
+          protectDefaultBranch: true,
+          // The check's name is the job's name.
+          requiredStatusCheckContexts: [jobs.ci.name],
+          requireBranchesToBeUpToDate: false,
+          bypassPullRequestAllowances: { apps: [releaseApp] },
+        });
+        expect(publish.input.protectEnforceAdmins).not.toBe(false);
+        // The workflow checks its token belongs to that app (the harness renders with it).
+        expect(releaseApp).toBe(values.releaseApp);
+        expect(env.RELEASE_APP).toBe(releaseApp);
+        const check = jobs.release.steps.find(
+          (step: { name?: string }) =>
+            step.name === 'Check that it is the app main lets in',
+        );
+        expect(check.env.SLUG).toBe('${{ steps.app.outputs.app-slug }}');
+        expect(check.run).toContain('if [ "$SLUG" != "$RELEASE_APP" ]');
+      },
+    );
+
+    it('the ci check fails when any check before it failed, was cancelled or did not run', () => {
+      const { jobs } = parse(
+        readFileSync(
+          join(outDirs.get('go-false')!, '.github/workflows/ci.yaml'),
+          'utf8',
+        ),
+      );
+      const [step] = jobs.ci.steps;
+      expect(step.env.RESULTS).toBe('${{ toJSON(needs) }}');
+      const ci = (results: Record<string, string>) =>
+        spawnSync('bash', ['-e', '-c', step.run], {
+          encoding: 'utf8',
+          env: {
+            PATH: process.env.PATH,
+            RESULTS: JSON.stringify(
+              Object.fromEntries(
+                jobs.ci.needs.map((job: string) => [
+                  job,
+                  { result: results[job] ?? 'success', outputs: {} },
+                ]),
+              ),
+            ),
+          },
+        });
+      expect(ci({}).status).toBe(0);
+      const failed = ci({ scan: 'failure', sonarqube: 'skipped' });
+      expect(failed.status).toBe(1);
+      expect(failed.stdout).toBe(
+        '::error title=CI failed::scan (failure), sonarqube (skipped)\n',
+      );
+      expect(ci({ build: 'cancelled' }).stdout).toContain('build (cancelled)');
+    });
+
+    it('fails the release clearly when the release app is not configured', () => {
+      const { jobs } = parse(
+        readFileSync(
+          join(outDirs.get('go-false')!, '.github/workflows/ci.yaml'),
+          'utf8',
+        ),
+      );
+      const [settings] = jobs.release.steps;
+      expect(settings.env).toEqual({
+        CLIENT_ID: '${{ vars.RELEASE_APP_CLIENT_ID }}',
+        PRIVATE_KEY: '${{ secrets.RELEASE_APP_PRIVATE_KEY }}',
+      });
+      const run = (env: Record<string, string>) =>
+        spawnSync('bash', ['-e', '-c', settings.run], {
+          encoding: 'utf8',
+          env: {
+            PATH: process.env.PATH,
+            RELEASE_APP: 'runway-release',
+            ...env,
+          },
+        });
+      const none = run({});
+      expect(none.status).toBe(1);
+      expect(none.stdout).toBe(
+        "::error title=The release app is not configured::main is protected, and only the GitHub App runway-release may push the release commit to it. Set the RELEASE_APP_CLIENT_ID variable, the RELEASE_APP_PRIVATE_KEY secret of this repository or organization (see the README's CI/CD set-up).\n",
+      );
+      expect(run({ CLIENT_ID: 'Iv23abc' }).stdout).toContain(
+        'Set the RELEASE_APP_PRIVATE_KEY secret of this repository',
+      );
+      expect(run({ CLIENT_ID: 'Iv23abc', PRIVATE_KEY: 'k' }).status).toBe(0);
+      // The token step comes after the check, and the checkout pushes with its token.
+      const token = jobs.release.steps[1];
+      expect(token.uses).toMatch(
+        /^actions\/create-github-app-token@[0-9a-f]{40}$/,
+      );
+      expect(token.with).toMatchObject({
+        'permission-contents': 'write',
+        'permission-checks': 'write',
+      });
+      const checkout = jobs.release.steps.find((step: { uses?: string }) =>
+        step.uses?.startsWith('actions/checkout@'),
+      );
+      expect(checkout.with.token).toBe('${{ steps.app.outputs.token }}');
+    });
+  });
+
   describe('the release step', () => {
     const yq = join(
       resolvePackagePath('@runway/template-harness', '../../.cache/tools'),
@@ -517,6 +692,40 @@ describe('the shared CI part (templates/skeletons/ci)', () => {
       commit(repo, 'first');
       commit(repo, 'second');
       git(repo, 'push', '--quiet', 'origin', 'HEAD:main');
+      // GitHub's side, as far as the release step meets it: `gh api` records the check runs
+      // it is asked to create (and runs a test's "meanwhile" once), and the origin refuses
+      // to move main to a commit without a successful "ci" check run, as the branch
+      // protection with the required check "ci" does for the app that may push.
+      mkdirSync(join(work, 'bin'));
+      writeFileSync(
+        join(work, 'bin/gh'),
+        [
+          '#!/bin/bash',
+          `echo "$*" >> ${work}/gh-calls`,
+          'if [[ " $* " == *" name=ci "* && " $* " == *" conclusion=success "* ]]; then',
+          '  for arg in "$@"; do [[ $arg == head_sha=* ]] && echo "${arg#head_sha=}" >> ' +
+            `${work}/ci-passed; done`,
+          'fi',
+          `if [ -f ${work}/meanwhile ]; then bash ${work}/meanwhile; rm ${work}/meanwhile; fi`,
+          '',
+        ].join('\n'),
+        { mode: 0o755 },
+      );
+      writeFileSync(
+        join(work, 'origin.git/hooks/pre-receive'),
+        [
+          '#!/bin/bash',
+          'while read -r old new ref; do',
+          '  if [ "$ref" = refs/heads/main ] && [ -z "$ALLOW_UNCHECKED" ] &&',
+          `     ! grep -qx "$new" ${work}/ci-passed 2>/dev/null; then`,
+          '    echo "protected branch: required status check ci has not passed on $new" >&2',
+          '    exit 1',
+          '  fi',
+          'done',
+          '',
+        ].join('\n'),
+        { mode: 0o755 },
+      );
     });
     afterEach(() => rmSync(work, { recursive: true, force: true }));
 
@@ -547,8 +756,14 @@ describe('the shared CI part (templates/skeletons/ci)', () => {
         encoding: 'utf8',
         env: {
           ...process.env,
-          PATH: `${dirname(yq)}:${process.env.PATH}`,
+          PATH: `${join(work, 'bin')}:${dirname(yq)}:${process.env.PATH}`,
           GITHUB_SHA: sha,
+          GITHUB_REPOSITORY: 'example-org/orders-api',
+          GITHUB_RUN_ID: '4242',
+          GITHUB_RUN_ATTEMPT: '1',
+          RUN_URL:
+            'https://github.com/example-org/orders-api/actions/runs/4242',
+          RELEASE_APP: 'runway-release',
           GITHUB_OUTPUT: output,
           DIGEST,
           IMAGE_REPOSITORY: 'r',
@@ -557,6 +772,10 @@ describe('the shared CI part (templates/skeletons/ci)', () => {
       });
       const origin = join(work, 'origin.git');
       return {
+        branches: git(origin, 'for-each-ref', '--format=%(refname)'),
+        ghCalls: existsSync(join(work, 'gh-calls'))
+          ? readFileSync(join(work, 'gh-calls'), 'utf8')
+          : '',
         status: result.status,
         out: result.stdout + result.stderr,
         outputs: readFileSync(output, 'utf8'),
@@ -585,11 +804,69 @@ describe('the shared CI part (templates/skeletons/ci)', () => {
         `release: ${sha.slice(0, 12)} to staging [skip ci]`,
       );
       expect(git(origin, 'rev-parse', 'main~1')).toBe(sha);
+      expect(git(origin, 'log', '-1', '--format=%an', 'main')).toBe(
+        'runway-release[bot]',
+      );
+      // main moved only after the release commit carried a passing "ci" (the origin's
+      // hook would have refused it), linking this run; the release branch is gone.
+      expect(r.ghCalls).toBe(
+        `api --method POST repos/example-org/orders-api/check-runs -f name=ci -f head_sha=${
+          r.head
+        } -f status=completed -f conclusion=success -f details_url=https://github.com/example-org/orders-api/actions/runs/4242 -f output[title]=CI passed on ${sha.slice(
+          0,
+          12,
+        )} -f output[summary]=This commit only records the image built from ${sha}; that commit passed CI in https://github.com/example-org/orders-api/actions/runs/4242.\n`,
+      );
+      expect(r.branches).toBe('refs/heads/main');
       // A re-run changes nothing and reports the commit that already releases it.
       const again = release(sha);
       expect(again.status).toBe(0);
       expect(again.head).toBe(r.head);
       expect(again.outputs).toBe(`commit=${r.head}\n`);
+      expect(again.ghCalls).toBe(r.ghCalls);
+    });
+
+    it('main refuses a commit without the ci check (the protection the release meets)', () => {
+      const repo = join(work, 'repo');
+      commit(repo, 'unchecked');
+      const pushed = spawnSync('git', ['push', 'origin', 'HEAD:main'], {
+        cwd: repo,
+        encoding: 'utf8',
+      });
+      expect(pushed.status).not.toBe(0);
+      expect(pushed.stderr).toContain(
+        'required status check ci has not passed',
+      );
+    });
+
+    it('when main moves meanwhile, rebases, records ci on the new commit and pushes that', () => {
+      const repo = join(work, 'repo');
+      const sha = git(repo, 'rev-parse', 'HEAD');
+      // A pull request merges while the release records its check.
+      const other = join(work, 'other');
+      git(work, 'clone', '--quiet', 'origin.git', other);
+      writeFileSync(join(other, 'README.md'), 'merged meanwhile\n');
+      git(other, 'add', 'README.md');
+      const merged = commit(other, 'a merged pull request');
+      writeFileSync(
+        join(work, 'meanwhile'),
+        `ALLOW_UNCHECKED=1 git -C ${other} push --quiet origin HEAD:main\n`,
+      );
+      const r = release(sha);
+      expect(r.status).toBe(0);
+      expect(r.out).toContain(
+        'push attempt 1 failed; rebasing onto origin/main',
+      );
+      const origin = join(work, 'origin.git');
+      expect(git(origin, 'rev-parse', 'main~1')).toBe(merged);
+      expect(r.outputs).toBe(`commit=${r.head}\n`);
+      expect(parse(r.values).image.tag).toBe(sha);
+      // One check run on the first release commit (never on main), one on the rebased one.
+      const checked = [...r.ghCalls.matchAll(/head_sha=(\w+)/g)].map(m => m[1]);
+      expect(checked).toHaveLength(2);
+      expect(checked[1]).toBe(r.head);
+      expect(checked[0]).not.toBe(r.head);
+      expect(r.branches).toBe('refs/heads/main');
     });
 
     it('never moves staging back to an older commit (a re-run, or a run that lost the race)', () => {
