@@ -181,6 +181,51 @@ describe('promoteApplication', () => {
       expect(argo.writes).toEqual([]);
     });
 
+    it('uses the source Application the caller read instead of reading it again', async () => {
+      const source = (await client.getApplication('orders-api-staging'))!;
+      const reads = () =>
+        argo.requests.filter(
+          r => r.path === '/api/v1/applications/orders-api-staging',
+        ).length;
+      const before = reads();
+      const result = await checkPromotion({
+        client,
+        input: resolvePromotionInput({ appName: 'orders-api', commit: NEW }),
+        source,
+        octokitFor,
+        retry: { sleep: async () => {} },
+      });
+      expect(reads()).toBe(before);
+      expect(result.status).toBe('ready');
+      // A Rollout still paused in what the caller read blocks, whatever Argo CD says now.
+      const paused = structuredClone(source);
+      (paused.status as any).health.status = 'Suspended';
+      const blocked = await checkPromotion({
+        client,
+        input: resolvePromotionInput({ appName: 'orders-api', commit: NEW }),
+        source: paused,
+        octokitFor,
+        retry: { sleep: async () => {} },
+      });
+      expect(blocked.gates.find(g => !g.passed)?.gate).toBe('source-healthy');
+    });
+
+    it('refuses a source that is not the source Application, before any call', async () => {
+      const other = structuredClone(productionApp) as any;
+      const count = argo.requests.length;
+      await expect(
+        checkPromotion({
+          client,
+          input: resolvePromotionInput({ appName: 'orders-api', commit: NEW }),
+          source: other,
+          octokitFor,
+        }),
+      ).rejects.toThrow(
+        "source must be the Application 'orders-api-staging' of project 'default', not 'orders-api-production' of project 'default'",
+      );
+      expect(argo.requests.length).toBe(count);
+    });
+
     it('says unchanged when production already runs the commit', async () => {
       expect(await check(OLD)).toEqual({
         application: 'orders-api-production',

@@ -202,6 +202,12 @@ export type PromoteApplicationOptions = {
   /** Reads the source environment's status; writes the target in api mode. */
   client: ArgoCdClient;
   input: ResolvedPromotionInput;
+  /**
+   * The source environment's Application (`<appName>-<from>`) when the caller has just
+   * read it in the promotion's project (e.g. to find the commit it runs); read from Argo CD
+   * otherwise. A different Application is an InputError.
+   */
+  source?: Application;
   /** An Octokit for the service's repository (the source Application's repoURL). */
   octokitFor: (repository: GitHubRepository) => Promise<Octokit>;
   /** gitops mode: the repository holding the Application manifests, and its writer. */
@@ -300,6 +306,15 @@ async function assessPromotion(
   const { input, logger } = options;
   const sourceName = applicationName(input.appName, input.from);
   const targetName = applicationName(input.appName, input.to);
+  const given = options.source;
+  if (
+    given &&
+    (given.metadata.name !== sourceName || given.spec.project !== input.project)
+  ) {
+    throw new InputError(
+      `source must be the Application '${sourceName}' of project '${input.project}', not '${given.metadata.name}' of project '${given.spec.project}'`,
+    );
+  }
 
   const { manifest: target, path } = await readTargetManifest(
     options,
@@ -318,11 +333,13 @@ async function assessPromotion(
     return { ...base, status: 'unchanged', gates: [] };
   }
 
-  const source = await requireApplication(
-    options,
-    sourceName,
-    `a commit is promoted from the environment '${input.from}' it ran in`,
-  );
+  const source =
+    options.source ??
+    (await requireApplication(
+      options,
+      sourceName,
+      `a commit is promoted from the environment '${input.from}' it ran in`,
+    ));
   const desired = pinnedApplication(target, source, input.commit);
   const repoUrl = source.spec.source!.repoURL;
   const repository = gitHubRepositoryOf(repoUrl);

@@ -147,9 +147,11 @@ export class PromotionService {
           : `Argo CD instance '${instance}' has no Application ${sourceName}`,
       };
     }
-    const check = await checkPromotion(
-      await this.#promotionOptions(client, appName, candidate),
-    );
+    // The gates judge the staging Application read above: one read of it per status.
+    const check = await checkPromotion({
+      ...(await this.#promotionOptions(client, appName, candidate)),
+      source,
+    });
     return {
       ...known,
       state: check.status,

@@ -110,6 +110,11 @@ describe('staging → production promotion routes', () => {
     });
     expect(argo.writes).toEqual([]);
     expect(started.audit).toEqual([]);
+    // Staging's Application is read once, production's once.
+    expect(argo.requests.map(r => `${r.method} ${r.path}`)).toEqual([
+      'GET /api/v1/applications/orders-api-staging',
+      'GET /api/v1/applications/orders-api-production',
+    ]);
   });
 
   it('GET: a failing gate is blocked with its message', async () => {
