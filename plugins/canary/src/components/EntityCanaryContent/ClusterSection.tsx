@@ -1,10 +1,12 @@
 import { useId } from 'react';
 import Grid from '@material-ui/core/Grid';
+import Paper from '@material-ui/core/Paper';
 import Typography from '@material-ui/core/Typography';
 import { makeStyles } from '@material-ui/core/styles';
 import type { ClusterCanaries } from '@runway/plugin-canary-common';
 import { ClusterErrorPanel } from '../common/status';
 import { ReleaseCard } from './ReleaseCard';
+import { PromoteToProduction } from './PromoteToProduction';
 import type { LiveHealthState } from './LiveHealth';
 
 const useStyles = makeStyles(theme => ({
@@ -16,7 +18,14 @@ const useStyles = makeStyles(theme => ({
     margin: 0,
     padding: 0,
   },
+  promotion: {
+    marginTop: theme.spacing(2),
+    padding: theme.spacing(2),
+  },
 }));
+
+/** The cluster whose commit is promoted to production (argocd:app:promote's default source). */
+const PROMOTION_SOURCE = 'staging';
 
 /** What one cluster reports: its error, a "nothing here" note, or its releases. */
 export function ClusterSection(props: {
@@ -76,12 +85,34 @@ export function ClusterSection(props: {
     );
   }
 
+  // The promotion is the entity's app's (staging's commit to production), not one
+  // release's: shown once under the staging cluster, however many releases run there.
+  const promotion = cluster.cluster === PROMOTION_SOURCE && !cluster.error && (
+    <Paper
+      component="section"
+      variant="outlined"
+      aria-labelledby={`${headingId}-promotion`}
+      className={classes.promotion}
+    >
+      <Typography
+        variant="subtitle2"
+        component="h4"
+        id={`${headingId}-promotion`}
+        gutterBottom
+      >
+        Promotion to production
+      </Typography>
+      <PromoteToProduction onDone={props.onChange} />
+    </Paper>
+  );
+
   return (
     <section aria-labelledby={headingId} className={classes.section}>
       <Typography variant="h6" component="h3" id={headingId} gutterBottom>
         {`Cluster ${cluster.cluster}`}
       </Typography>
       {body}
+      {promotion}
     </section>
   );
 }

@@ -269,6 +269,68 @@ describe('EntityCanaryContent', () => {
     ).toBeInTheDocument();
   });
 
+  it('shows the promotion to production once under staging, however many releases run there', async () => {
+    const api = answering(
+      makeResponse([
+        {
+          cluster: 'staging',
+          releases: [
+            pausedRelease,
+            { ...stableRelease, virtualService: 'orders-api-admin' },
+          ],
+        },
+        { cluster: 'production', releases: [stableRelease] },
+      ]),
+    );
+    await renderContent(api);
+    const staging = (
+      await screen.findByRole('heading', {
+        name: 'Cluster staging',
+        exact: true,
+      })
+    ).closest('section') as HTMLElement;
+    const production = screen
+      .getByRole('heading', { name: 'Cluster production', exact: true })
+      .closest('section') as HTMLElement;
+    expect(
+      within(staging).getAllByRole('heading', { name: /^orders\// }),
+    ).toHaveLength(2);
+    const promotion = within(staging).getByRole('region', {
+      name: 'Promotion to production',
+    });
+    expect(
+      await within(promotion).findByText('No Argo CD instance is configured'),
+    ).toBeInTheDocument();
+    expect(
+      screen.getAllByRole('heading', { name: 'Promotion to production' }),
+    ).toHaveLength(1);
+    expect(
+      within(production).queryByText('Promotion to production'),
+    ).not.toBeInTheDocument();
+    expect(api.getPromotion).toHaveBeenCalledTimes(1);
+  });
+
+  it('shows no promotion under a staging cluster that reported an error', async () => {
+    const api = answering(
+      makeResponse([
+        {
+          cluster: 'staging',
+          releases: [],
+          error: { message: 'denied', statusCode: 403 },
+        },
+      ]),
+    );
+    await renderContent(api);
+    await screen.findByRole('heading', {
+      name: 'Cluster staging',
+      exact: true,
+    });
+    expect(
+      screen.queryByRole('heading', { name: 'Promotion to production' }),
+    ).not.toBeInTheDocument();
+    expect(api.getPromotion).not.toHaveBeenCalled();
+  });
+
   it('shows a paused release', async () => {
     await renderContent(answering(oneCluster(pausedRelease)));
     const card = await findReleaseCard();

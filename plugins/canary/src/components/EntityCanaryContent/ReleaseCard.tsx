@@ -9,7 +9,6 @@ import { TrafficSplitBar } from './TrafficSplitBar';
 import { TrackTable } from './TrackTable';
 import { HeaderOverrideHint } from './HeaderOverrideHint';
 import { ProblemList } from '../common/ProblemList';
-import { PromoteToProduction } from './PromoteToProduction';
 import { RolloutActions } from './RolloutActions';
 import { LiveHealth, LiveHealthState } from './LiveHealth';
 import { AnalysisRuns } from './AnalysisRuns';
@@ -151,18 +150,6 @@ export function ReleaseCard(props: {
             }}
             onDone={props.onChange}
           />
-        </section>
-      )}
-
-      {cluster === 'staging' && (
-        <section
-          aria-labelledby={`${idBase}-promotion`}
-          className={classes.part}
-        >
-          <PartHeading id={`${idBase}-promotion`}>
-            Promotion to production
-          </PartHeading>
-          <PromoteToProduction onDone={props.onChange} />
         </section>
       )}
 
