@@ -290,7 +290,7 @@ describe('EntityCanaryContent', () => {
       })
     ).closest('section') as HTMLElement;
     const production = screen
-      .getByRole('heading', { name: 'Cluster production', exact: true })
+      .getByRole('heading', { name: 'Cluster production' })
       .closest('section') as HTMLElement;
     expect(
       within(staging).getAllByRole('heading', { name: /^orders\// }),
