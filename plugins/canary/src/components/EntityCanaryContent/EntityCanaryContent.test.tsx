@@ -284,10 +284,7 @@ describe('EntityCanaryContent', () => {
     );
     await renderContent(api);
     const staging = (
-      await screen.findByRole('heading', {
-        name: 'Cluster staging',
-        exact: true,
-      })
+      await screen.findByRole('heading', { name: 'Cluster staging' })
     ).closest('section') as HTMLElement;
     const production = screen
       .getByRole('heading', { name: 'Cluster production' })
@@ -321,10 +318,7 @@ describe('EntityCanaryContent', () => {
       ]),
     );
     await renderContent(api);
-    await screen.findByRole('heading', {
-      name: 'Cluster staging',
-      exact: true,
-    });
+    await screen.findByRole('heading', { name: 'Cluster staging' });
     expect(
       screen.queryByRole('heading', { name: 'Promotion to production' }),
     ).not.toBeInTheDocument();
