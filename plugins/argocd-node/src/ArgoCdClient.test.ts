@@ -10,6 +10,7 @@ import { registerMswTestHooks } from '@backstage/backend-test-utils';
 import { delay, http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
 import {
+  applicationUrl,
   ArgoCdClient,
   DEFAULT_BACKOFF,
   isRetryableStatus,
@@ -155,6 +156,9 @@ describe('ArgoCdClient', () => {
     it('links to the Application in the Argo CD UI', () => {
       expect(client().applicationUrl('orders-api-staging')).toBe(
         `${BASE}/applications/orders-api-staging`,
+      );
+      expect(applicationUrl({ url: BASE }, 'a b/c')).toBe(
+        `${BASE}/applications/a%20b%2Fc`,
       );
     });
   });

@@ -17,6 +17,19 @@ export const DEFAULT_BACKOFF = exponentialBackoff({
 });
 
 /** Whether an HTTP status is worth retrying: too many requests and server-side failures. */
+/**
+ * An Application's page in the Argo CD UI of `instance` (also where a dry run without a
+ * client says it would be). Pure.
+ *
+ * @public
+ */
+export function applicationUrl(
+  instance: Pick<ArgoCdInstance, 'url'>,
+  name: string,
+): string {
+  return `${instance.url}/applications/${encodeURIComponent(name)}`;
+}
+
 export function isRetryableStatus(status: number): boolean {
   return status === 429 || status >= 500;
 }
@@ -80,7 +93,7 @@ export class ArgoCdClient {
 
   /** The Argo CD UI page of an Application. */
   applicationUrl(name: string): string {
-    return `${this.instance.url}/applications/${encodeURIComponent(name)}`;
+    return applicationUrl(this.instance, name);
   }
 
   /**

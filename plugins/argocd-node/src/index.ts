@@ -35,7 +35,7 @@ export type {
   SyncPolicyInput,
 } from './applications';
 export { diffApplication, mergeForUpdate } from './compare';
-export { ArgoCdClient } from './ArgoCdClient';
+export { applicationUrl, ArgoCdClient } from './ArgoCdClient';
 export type { ArgoCdClientOptions } from './ArgoCdClient';
 export {
   ArgoCdInstances,

@@ -12,6 +12,7 @@ import {
 import {
   applicationsInputShape,
   applyApplicationsDefaults,
+  applicationUrl,
   ArgoCdClientOptions,
   buildApplications,
   buildAppProject,
@@ -28,7 +29,7 @@ import {
 import { parseInput, parseValue } from '@runway/plugin-runway-common';
 import { z } from 'zod/v3';
 import { instanceFor } from '../lib/dryRun';
-import { applicationUrl, gitOpsFor, instanceField } from '../lib/setup';
+import { gitOpsFor, instanceField } from '../lib/setup';
 import { examples } from './createApp.examples';
 
 /** @public */

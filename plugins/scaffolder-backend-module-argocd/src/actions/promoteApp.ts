@@ -9,6 +9,7 @@ import {
 } from '@backstage/plugin-scaffolder-node';
 import {
   applicationName,
+  applicationUrl,
   ArgoCdClientOptions,
   checkPromotionInput,
   GitHubRetryOptions,
@@ -22,7 +23,7 @@ import {
 import { parseInput } from '@runway/plugin-runway-common';
 import { z } from 'zod/v3';
 import { instanceFor } from '../lib/dryRun';
-import { applicationUrl, gitOpsFor, instanceField } from '../lib/setup';
+import { gitOpsFor, instanceField } from '../lib/setup';
 import { examples } from './promoteApp.examples';
 
 /** @public */

@@ -1,10 +1,6 @@
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import { InputError } from '@backstage/errors';
-import {
-  ArgoCdInstance,
-  ArgoCdSetup,
-  GitOpsConfig,
-} from '@runway/plugin-argocd-node';
+import { ArgoCdSetup, GitOpsConfig } from '@runway/plugin-argocd-node';
 import { z } from 'zod/v3';
 
 /** The `instance` input field both actions take. */
@@ -34,9 +30,4 @@ export function gitOpsFor(
     logger.warn(`${missing}: a real run would fail`);
   }
   return setup.gitops;
-}
-
-/** An Application's page in the Argo CD UI. */
-export function applicationUrl(instance: ArgoCdInstance, name: string): string {
-  return `${instance.url}/applications/${encodeURIComponent(name)}`;
 }
