@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync, existsSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { repoRoot } from './backend';
@@ -16,12 +16,12 @@ function entitiesIn(file: string): Entity[] {
     .filter(e => e?.kind && e.kind !== 'Location');
 }
 
-/** Every templates/<name>/template.yaml in the repository. */
+/** Every template in the repository: templates/<name>.yaml (all but location.yaml). */
 export function templateFiles(): string[] {
   return readdirSync(join(repoRoot, 'templates'), { withFileTypes: true })
-    .filter(d => d.isDirectory())
-    .map(d => `templates/${d.name}/template.yaml`)
-    .filter(f => existsSync(join(repoRoot, f)));
+    .filter(d => d.isFile() && d.name.endsWith('.yaml'))
+    .filter(d => d.name !== 'location.yaml')
+    .map(d => `templates/${d.name}`);
 }
 
 /** The refs of the entities the catalog is preloaded with, read from the committed files. */

@@ -123,7 +123,7 @@ describe('platform-environment form', () => {
 
 describe('platform-environment steps', () => {
   it('renders its skeleton, publishes and registers the repository', () => {
-    expect(fetchedParts(TEMPLATE)).toEqual(['./skeleton']);
+    expect(fetchedParts(TEMPLATE)).toEqual(['./platform-environment/skeleton']);
     expect(stepActions(TEMPLATE)).toEqual([
       'fetch:template',
       'publish:github',

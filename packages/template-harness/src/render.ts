@@ -18,9 +18,9 @@ export const templatesDir = resolve(
 
 /**
  * Where the harness pretends this repository lives. Templates are registered in the catalog
- * by URL (as in production), so `fetch:template` resolves `../skeletons/<part>` against the
+ * by URL (as in production), so `fetch:template` resolves `./skeletons/<part>` against the
  * template's URL exactly as the scaffolder does, and this reader serves those URLs from the
- * checkout. (A file-registered template may not fetch outside its own folder.)
+ * checkout.
  */
 export const REPO_URL = 'https://github.com/example-org/runway';
 const repoRoot = resolve(templatesDir, '..');
@@ -153,13 +153,17 @@ function resolvePlaceholders(value: unknown, baseDir: string): unknown {
   return value;
 }
 
-/** A template's entity as the catalog serves it: `templates/<name>/template.yaml`, placeholders resolved. */
+/** A template's entity as the catalog serves it: `templates/<name>.yaml`, placeholders resolved. */
 export function loadTemplate(name: string): any {
-  const dir = resolve(templatesDir, name);
   return resolvePlaceholders(
-    parse(readFileSync(join(dir, 'template.yaml'), 'utf8')),
-    dir,
+    parse(readFileSync(templateFileOf(name), 'utf8')),
+    templatesDir,
   );
+}
+
+/** The file of a template: `templates/<name>.yaml`, beside the parts it fetches. */
+export function templateFileOf(name: string): string {
+  return resolve(templatesDir, `${name}.yaml`);
 }
 
 /**
@@ -194,11 +198,11 @@ export function renderStep(
  * register, Argo CD, CNPG) are remote side effects and are not run.
  */
 export async function renderTemplate(options: {
-  template: string; // folder name under templates/
+  template: string; // templates/<template>.yaml
   parameters: Record<string, unknown>;
   outDir: string;
 }): Promise<void> {
-  const templateFile = resolve(templatesDir, options.template, 'template.yaml');
+  const templateFile = templateFileOf(options.template);
   const template = loadTemplate(options.template);
   const env = templatingEnvironment();
 

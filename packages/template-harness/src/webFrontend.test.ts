@@ -52,10 +52,10 @@ describe('web-frontend form and steps', () => {
 
   it('composes the web part with the shared parts; no database step', () => {
     expect(fetchedParts('web-frontend')).toEqual([
-      '../skeletons/web',
-      '../skeletons/chart',
-      '../skeletons/ci',
-      '../skeletons/catalog',
+      './skeletons/web',
+      './skeletons/chart',
+      './skeletons/ci',
+      './skeletons/catalog',
     ]);
     expect(stepActions('web-frontend').slice(4)).toEqual([
       'publish:github',

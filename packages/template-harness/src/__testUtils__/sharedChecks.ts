@@ -248,10 +248,10 @@ export function describeServiceTemplate(options: {
   describe(`${template} steps`, () => {
     it('composes its language part with the shared parts, publishes, deploys, provisions and registers', () => {
       expect(fetchedParts(template)).toEqual([
-        `../skeletons/${options.part}`,
-        '../skeletons/chart',
-        '../skeletons/ci',
-        '../skeletons/catalog',
+        `./skeletons/${options.part}`,
+        './skeletons/chart',
+        './skeletons/ci',
+        './skeletons/catalog',
       ]);
       expect(stepActions(template).slice(4)).toEqual([
         'publish:github',
