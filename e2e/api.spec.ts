@@ -153,7 +153,11 @@ test.describe('backend over HTTP', () => {
       ),
     );
     expect(used).toEqual(
-      expect.arrayContaining(['argocd:app:create', 'cnpg:database:create']),
+      expect.arrayContaining([
+        'runway:dockerfile:pin',
+        'argocd:app:create',
+        'cnpg:database:create',
+      ]),
     );
     expect([...new Set(used)].filter(id => !ids.includes(id))).toEqual([]);
   });

@@ -1,8 +1,9 @@
 /*
- * The steps after publishing, checked against what the generated repository expects:
- * each template's argocd:app:create and cnpg:database:create inputs, rendered as the
- * scaffolder renders them, are run through the real actions in dry-run mode (which
- * validates them and returns the manifests without calling anything). The Applications
+ * The steps after composing the repository, checked against what the generated repository
+ * expects: each template's runway:dockerfile:pin, argocd:app:create and cnpg:database:create
+ * inputs, rendered as the scaffolder renders them, are run through the real actions in
+ * dry-run mode (which validates them and returns what they would do without calling
+ * anything). The Applications
  * must deploy the rendered chart with its own values files under the release name the
  * chart requires, carry the labels the catalog entry's Argo CD annotations select, and
  * land in the namespace where the database's secret is.
@@ -15,6 +16,7 @@ import { kubernetesClustersConfig } from '@runway/plugin-cluster-access-node-tes
 import { labelSelectorMatcher } from '@runway/plugin-runway-common';
 import { createArgocdAppCreateAction } from '@runway/plugin-scaffolder-backend-module-argocd';
 import { createCnpgDatabaseAction } from '@runway/plugin-scaffolder-backend-module-cnpg';
+import { createPinDockerfileAction } from '@runway/plugin-scaffolder-backend-module-runway';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -57,10 +59,11 @@ const cnpgAction = createCnpgDatabaseAction({
 async function dryRun(
   action: { handler: (ctx: any) => Promise<void> },
   input: Record<string, unknown>,
+  workspacePath?: string,
 ): Promise<Record<string, any>> {
   // The mock context has no isDryRun option: set it as the scaffolder's dry-run does.
   const ctx = {
-    ...createMockActionContext({ input: input as any }),
+    ...createMockActionContext({ input: input as any, workspacePath }),
     isDryRun: true,
   };
   await action.handler(ctx);
@@ -112,6 +115,29 @@ describe.each(cases)(
     });
 
     afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+    it('pins every base image of the rendered Dockerfile and its # syntax frontend, before publishing', async () => {
+      const step = renderStep(template, 'pin-images', context);
+      expect(step.action).toBe('runway:dockerfile:pin');
+      const dockerfile = readFileSync(join(work, 'Dockerfile'), 'utf8');
+      // A dry run resolves nothing: it names what a run pins, on the rendered file.
+      const output = await dryRun(
+        createPinDockerfileAction({ config: new ConfigReader({}) }),
+        step.input,
+        work,
+      );
+      expect(output.unpinned).toEqual([]);
+      expect(output.pinned.map((image: any) => image.kind)).toEqual([
+        'syntax',
+        ...(dockerfile.match(/^FROM /gm) ?? []).map(() => 'from'),
+      ]);
+      for (const { image } of output.pinned) {
+        expect(image).toMatch(
+          /^(docker\/dockerfile:1|golang:[\w.-]+|node:[\w.-]+|gcr\.io\/distroless\/[\w.-]+:nonroot)$/,
+        );
+      }
+      expect(readFileSync(join(work, 'Dockerfile'), 'utf8')).toBe(dockerfile);
+    });
 
     it('registers <name>-staging and <name>-production in Argo CD', () => {
       expect(renderStep(template, 'argocd', context).action).toBe(

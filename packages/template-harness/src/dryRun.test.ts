@@ -14,6 +14,7 @@ import scaffolderPlugin from '@backstage/plugin-scaffolder-backend';
 import githubModule from '@backstage/plugin-scaffolder-backend-module-github';
 import argocdModule from '@runway/plugin-scaffolder-backend-module-argocd';
 import cnpgModule from '@runway/plugin-scaffolder-backend-module-cnpg';
+import runwayModule from '@runway/plugin-scaffolder-backend-module-runway';
 import { kubernetesClustersConfig } from '@runway/plugin-cluster-access-node-test-utils';
 import { http, HttpResponse, passthrough } from 'msw';
 import { setupServer } from 'msw/node';
@@ -165,6 +166,7 @@ describe.each(setups)('the dry run with $setup', ({ setup, config }) => {
         githubModule,
         argocdModule,
         cnpgModule,
+        runwayModule,
       ],
     });
     stop = () => backend.stop();
@@ -259,6 +261,42 @@ describe.each(setups)('the dry run with $setup', ({ setup, config }) => {
       });
 
       if (!app) return;
+
+      it("names the Dockerfile's base images it would pin and where it would read their digests", () => {
+        const file = body.directoryContents.find(
+          (f: any) => f.path === 'Dockerfile',
+        );
+        const dockerfile = Buffer.from(file.base64Content, 'base64').toString();
+        // The skeletons' FROM lines name images only (no stage is used as a base).
+        const fromImages = [
+          ...dockerfile.matchAll(/^FROM (?:--\S+ )*(\S+)/gm),
+        ].map(m => m[1]);
+        const wouldPin = messages
+          .filter(m => m.stepId === 'pin-images')
+          .map(m =>
+            /^Dry run: would pin (\S+) in Dockerfile to the digest of (\S+)$/.exec(
+              m.message,
+            ),
+          )
+          .filter(Boolean)
+          .map(m => ({ image: m![1], url: m![2] }));
+        expect(wouldPin.map(p => p.image)).toEqual([
+          'docker/dockerfile:1',
+          ...new Set(fromImages),
+        ]);
+        for (const { image, url } of wouldPin) {
+          const [name, tag] = image.startsWith('gcr.io/')
+            ? [image.slice('gcr.io/'.length).split(':')[0], image.split(':')[1]]
+            : image.split(':');
+          expect(url).toBe(
+            image.startsWith('gcr.io/')
+              ? `https://gcr.io/v2/${name}/manifests/${tag}`
+              : `https://registry-1.docker.io/v2/${
+                  name.includes('/') ? name : `library/${name}`
+                }/manifests/${tag}`,
+          );
+        }
+      });
 
       it('shows the Argo CD Applications it would create: staging follows main, production pinned', () => {
         const applications = messages

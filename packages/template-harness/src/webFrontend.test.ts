@@ -50,7 +50,7 @@ describe('web-frontend form and steps', () => {
     );
   });
 
-  it('composes the web part with the shared parts; no database step', () => {
+  it('composes the web part with the shared parts, pins its base images; no database step', () => {
     expect(fetchedParts('web-frontend')).toEqual([
       './skeletons/web',
       './skeletons/chart',
@@ -58,6 +58,7 @@ describe('web-frontend form and steps', () => {
       './skeletons/catalog',
     ]);
     expect(stepActions('web-frontend').slice(4)).toEqual([
+      'runway:dockerfile:pin',
       'publish:github',
       'argocd:app:create',
       'catalog:register',

@@ -246,7 +246,7 @@ export function describeServiceTemplate(options: {
   describeNameRules(template);
 
   describe(`${template} steps`, () => {
-    it('composes its language part with the shared parts, publishes, deploys, provisions and registers', () => {
+    it('composes its language part with the shared parts, pins its base images, publishes, deploys, provisions and registers', () => {
       expect(fetchedParts(template)).toEqual([
         `./skeletons/${options.part}`,
         './skeletons/chart',
@@ -254,6 +254,7 @@ export function describeServiceTemplate(options: {
         './skeletons/catalog',
       ]);
       expect(stepActions(template).slice(4)).toEqual([
+        'runway:dockerfile:pin',
         'publish:github',
         'argocd:app:create',
         'cnpg:database:create',
