@@ -6,7 +6,13 @@ import {
 import { ConfigReader } from '@backstage/config';
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
 import { setupServer } from 'msw/node';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -130,6 +136,8 @@ describe('runway:dockerfile:pin', () => {
       `Dockerfile: pinned golang:1.26.8-trixie to ${digests.golang}`,
       `Dockerfile: pinned gcr.io/distroless/static-debian13:nonroot to ${digests.static}`,
     ]);
+
+    expect(readdirSync(workspace)).toEqual(['Dockerfile']);
 
     // A re-run: no registry call, the file unchanged.
     const pinned = dockerfile();

@@ -6,7 +6,7 @@ import {
   TemplateAction,
 } from '@backstage/plugin-scaffolder-node';
 import { parseInput } from '@runway/plugin-runway-common';
-import { readFile, rename, writeFile } from 'node:fs/promises';
+import { readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { z } from 'zod/v3';
 import { findBaseImages, pinDockerfile } from '../lib/dockerfile';
 import { readRegistries } from '../lib/registries';
@@ -185,9 +185,15 @@ export function createPinDockerfileAction(
           },
         });
         for (const image of distinct) digests.set(image, resolved[image]);
+        // Written beside it and renamed over it: the Dockerfile is the old one or the
+        // pinned one, never half-written, and no temporary file stays in the repository.
         const temporary = `${file}.runway-pin`;
-        await writeFile(temporary, pinDockerfile(text, images, digests));
-        await rename(temporary, file);
+        try {
+          await writeFile(temporary, pinDockerfile(text, images, digests));
+          await rename(temporary, file);
+        } finally {
+          await rm(temporary, { force: true });
+        }
         for (const [image, digest] of digests) {
           logger.info(`${path}: pinned ${image} to ${digest}`);
         }
