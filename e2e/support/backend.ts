@@ -100,12 +100,16 @@ export async function startBackend(options: {
     ],
     {
       cwd: backendDir,
-      env: { ...process.env, NODE_ENV: 'production', LOG_LEVEL: 'warn' },
+      // The production log level: a scaffolder task's log (what the Template Editor's dry
+      // run shows, e.g. the Argo CD Applications) keeps only the lines at or above it.
+      env: { ...process.env, NODE_ENV: 'production', LOG_LEVEL: 'info' },
       stdio: ['ignore', 'pipe', 'pipe'],
     },
   );
-  child.stdout!.on('data', d => (output += d));
-  child.stderr!.on('data', d => (output += d));
+  // The last megabyte is kept: enough to say why a start failed.
+  const keep = (d: Buffer) => (output = (output + d).slice(-1_000_000));
+  child.stdout!.on('data', keep);
+  child.stderr!.on('data', keep);
   const exited = new Promise<number | null>(res => child.once('exit', res));
 
   const stop = async () => {
