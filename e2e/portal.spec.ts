@@ -4,7 +4,7 @@ import { parse } from 'yaml';
 import { expect, test } from './fixtures';
 import { repoRoot } from './support/backend';
 import { templateFiles } from './support/catalog';
-import { signInAsGuest, snapshot } from './support/portal';
+import { fillAboutPage, signInAsGuest, snapshot } from './support/portal';
 
 test('guest signs in, browses the catalog and finds the templates', async ({
   page,
@@ -48,20 +48,11 @@ test('guest signs in, browses the catalog and finds the templates', async ({
 
   // The web frontend's form: its shared first page, then the backend picker.
   await page.goto('/create/templates/default/web-frontend');
-  await page.getByLabel(/^Name/).first().fill('storefront-web');
-  await page
-    .getByLabel(/^Description/)
-    .first()
-    .fill('The shop in the browser.');
-  await page
-    .getByLabel(/^Owner/)
-    .first()
-    .click();
-  await page
-    .getByRole('option', { name: /checkout/i })
-    .first()
-    .click();
-  await page.getByRole('button', { name: /^Next/ }).click();
+  await fillAboutPage(page, {
+    name: 'storefront-web',
+    description: 'The shop in the browser.',
+    owner: /checkout/i,
+  });
 
   // The backend picker offers the catalog's services (orders-api, storefront, by
   // title), not websites such as this portal's own component.

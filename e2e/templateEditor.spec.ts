@@ -3,7 +3,7 @@ import { join, relative } from 'node:path';
 import { parse, stringify } from 'yaml';
 import { expect, test } from './fixtures';
 import { repoRoot } from './support/backend';
-import { signInAsGuest } from './support/portal';
+import { fillAboutPage, signInAsGuest } from './support/portal';
 
 /**
  * The templates/ folder as a person opens it in the Template Editor ("Load Template
@@ -93,39 +93,22 @@ test('the Template Editor dry-runs go-service: every step finished or skipped, t
   await page.getByText('go-service.yaml', { exact: true }).click();
 
   // The form: the catalog's three pages of go-service.
-  await page.getByLabel(/^Name/).first().fill('orders-api');
-  await page
-    .getByLabel(/^Description/)
-    .first()
-    .fill('Stores and lists the orders of the online shop.');
-  await page
-    .getByLabel(/^Owner/)
-    .first()
-    .click();
-  await page
-    .getByRole('option', { name: /checkout/i })
-    .first()
-    .click();
-  await page.getByRole('button', { name: /^Next/ }).click();
+  await fillAboutPage(page, {
+    name: 'orders-api',
+    description: 'Stores and lists the orders of the online shop.',
+    owner: /checkout/i,
+  });
   await page.getByLabel(/^PostgreSQL database/).check();
   await page.getByRole('button', { name: /^Next/ }).click();
   // The repository picker's fields take their value as typed (they are autocompletes).
-  await page
-    .getByLabel(/^Owner/)
-    .first()
-    .pressSequentially('example-org');
-  await page
-    .getByLabel(/^Owner/)
-    .first()
-    .press('Tab');
-  await page
-    .getByLabel(/^Repository/)
-    .first()
-    .pressSequentially('orders-api');
-  await page
-    .getByLabel(/^Repository/)
-    .first()
-    .press('Tab');
+  for (const [label, value] of [
+    [/^Owner/, 'example-org'],
+    [/^Repository/, 'orders-api'],
+  ] as const) {
+    const field = page.getByLabel(label).first();
+    await field.pressSequentially(value);
+    await field.press('Tab');
+  }
   await page.getByRole('button', { name: /^Review/ }).click();
 
   const argocdRequests = argocd.requests.length;

@@ -25,3 +25,24 @@ export async function snapshot(page: Page, name: string) {
     });
   }
 }
+
+/**
+ * Fills the form page every service and frontend template shares (templates/parameters/about.yaml):
+ * name, description, and the owner picked among the catalog's groups; then goes to the next page.
+ */
+export async function fillAboutPage(
+  page: Page,
+  about: { name: string; description: string; owner: RegExp },
+) {
+  await page.getByLabel(/^Name/).first().fill(about.name);
+  await page
+    .getByLabel(/^Description/)
+    .first()
+    .fill(about.description);
+  await page
+    .getByLabel(/^Owner/)
+    .first()
+    .click();
+  await page.getByRole('option', { name: about.owner }).first().click();
+  await page.getByRole('button', { name: /^Next/ }).click();
+}
