@@ -147,11 +147,13 @@ jest.setTimeout(120_000);
 
 describe.each(setups)('the dry run with $setup', ({ setup, config }) => {
   const configured = setup !== 'nothing configured';
-  const workingDirectory = mkdtempSync(join(tmpdir(), 'runway-dry-run-'));
+  let workingDirectory: string | undefined;
   let base: string;
   let stop: (() => Promise<void>) | undefined;
 
   beforeAll(async () => {
+    // Made here, not in the describe body, so that a filtered run (-t) leaves none behind.
+    workingDirectory = mkdtempSync(join(tmpdir(), 'runway-dry-run-'));
     const backend = await startTestBackend({
       features: [
         mockServices.rootConfig.factory({
@@ -178,7 +180,8 @@ describe.each(setups)('the dry run with $setup', ({ setup, config }) => {
   afterAll(async () => {
     msw.close();
     await stop?.();
-    rmSync(workingDirectory, { recursive: true, force: true });
+    if (workingDirectory)
+      rmSync(workingDirectory, { recursive: true, force: true });
   });
 
   describe.each(cases)(
