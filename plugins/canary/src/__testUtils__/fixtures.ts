@@ -190,3 +190,26 @@ export function makeDatabaseResponse(
 ): DatabaseStatusResponse {
   return { entityRef: 'component:default/orders-api', clusters };
 }
+
+/**
+ * The elements from `element` up to `container` whose style cuts text to one line
+ * (`white-space: nowrap` or `overflow: hidden`), as `tag.white-space/overflow`: with the
+ * app's theme, what would hide the end of a long line at any width.
+ */
+export function clippingAncestors(
+  element: HTMLElement,
+  container: HTMLElement,
+): string[] {
+  const clipping: string[] = [];
+  for (
+    let e: HTMLElement | null = element;
+    e && e !== container.parentElement;
+    e = e.parentElement
+  ) {
+    const { whiteSpace, overflow } = getComputedStyle(e);
+    if (whiteSpace === 'nowrap' || overflow === 'hidden') {
+      clipping.push(`${e.tagName.toLowerCase()}.${whiteSpace}/${overflow}`);
+    }
+  }
+  return clipping;
+}

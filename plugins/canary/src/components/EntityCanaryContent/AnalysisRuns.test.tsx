@@ -1,4 +1,6 @@
 import { render, screen, within } from '@testing-library/react';
+import { renderInTestApp } from '@backstage/test-utils';
+import { clippingAncestors } from '../../__testUtils__/fixtures';
 import { AnalysisRuns } from './AnalysisRuns';
 
 describe('AnalysisRuns', () => {
@@ -66,6 +68,48 @@ describe('AnalysisRuns', () => {
         'errors Running: last [1] (Successful), fails if result[0] > 5 · ' +
         'latency-p99 Running: not measured yet, needs result[0] < 0.5, fails if result[0] >= 2',
     );
+  });
+
+  it("wraps a long metrics line in the app's theme, which cuts dense list items to one line", async () => {
+    await renderInTestApp(
+      <AnalysisRuns
+        label="Analysis of orders/orders-api"
+        runs={[
+          {
+            name: 'orders-api-78d65f8cb7-2',
+            phase: 'Running',
+            metrics: [
+              {
+                name: 'latency-p99',
+                phase: 'Running',
+                successCondition:
+                  'len(result) == 0 || isNaN(result[0]) || result[0] <= 500',
+                lastMeasurement: { phase: 'Successful', value: '[217.697]' },
+              },
+              {
+                name: 'success-rate',
+                phase: 'Running',
+                successCondition:
+                  'len(result) == 0 || isNaN(result[0]) || result[0] >= 0.99',
+                lastMeasurement: { phase: 'Successful', value: '[0.996018]' },
+              },
+            ],
+          },
+        ]}
+      />,
+    );
+    const list = screen.getByRole('list', {
+      name: 'Analysis of orders/orders-api',
+    });
+    expect(
+      clippingAncestors(within(list).getByText(/^latency-p99 Running/), list),
+    ).toEqual([]);
+    expect(
+      clippingAncestors(
+        within(list).getByText(/^orders-api-78d65f8cb7-2/),
+        list,
+      ),
+    ).toEqual([]);
   });
 
   it('says when no analysis has run', () => {

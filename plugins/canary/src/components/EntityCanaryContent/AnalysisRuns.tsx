@@ -6,6 +6,7 @@ import type {
   AnalysisMetricSummary,
   AnalysisRunSummary,
 } from '@runway/plugin-canary-common';
+import { wrappingListText } from '../common/wrappingListText';
 
 /** The fields of the status response's AnalysisRuns this list shows. */
 export type AnalysisRunFields = Pick<
@@ -42,6 +43,7 @@ export function AnalysisRuns(props: {
       {props.runs.map(run => (
         <ListItem key={run.name} disableGutters alignItems="flex-start">
           <ListItemText
+            style={wrappingListText}
             primary={`${run.name}: ${run.phase}${
               run.message ? ` (${run.message})` : ''
             }`}

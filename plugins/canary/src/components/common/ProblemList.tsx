@@ -6,6 +6,7 @@ import { makeStyles } from '@material-ui/core/styles';
 import ErrorOutline from '@material-ui/icons/ErrorOutline';
 import ReportProblemOutlined from '@material-ui/icons/ReportProblemOutlined';
 import type { CanaryProblem } from '@runway/plugin-canary-common';
+import { wrappingListText } from './wrappingListText';
 
 /** A problem with a one-sentence fix: of a canary release or of a database. */
 type Problem = Pick<CanaryProblem, 'code' | 'severity' | 'message'>;
@@ -38,6 +39,7 @@ export function ProblemList(props: {
               />
             </ListItemIcon>
             <ListItemText
+              style={wrappingListText}
               primary={
                 <>
                   <span className={classes.severity}>
