@@ -331,6 +331,14 @@ describe('the shared CI part (templates/skeletons/ci)', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+  /** The rendered workflow of go-service without a database: its text and parsed form. */
+  const rendered = () => {
+    const text = readFileSync(
+      join(outDirs.get('go-false')!, '.github/workflows/ci.yaml'),
+      'utf8',
+    );
+    return { text, ...parse(text) };
+  };
 
   it.each(variants)(
     'renders a workflow that passes for language %s with database %s',
@@ -391,13 +399,6 @@ describe('the shared CI part (templates/skeletons/ci)', () => {
   );
 
   describe('facts of the rendered workflow', () => {
-    const rendered = () => {
-      const text = readFileSync(
-        join(outDirs.get('go-false')!, '.github/workflows/ci.yaml'),
-        'utf8',
-      );
-      return { text, ...parse(text) };
-    };
     const runs = (job: { steps: Array<{ run?: string }> }) =>
       job.steps.map(step => step.run ?? '').join('\n');
 
@@ -538,12 +539,7 @@ describe('the shared CI part (templates/skeletons/ci)', () => {
     it.each(templates)(
       '%s protects main with the ci job as its check, and lets only the release app push',
       (template, parameters) => {
-        const { jobs, env } = parse(
-          readFileSync(
-            join(outDirs.get('go-false')!, '.github/workflows/ci.yaml'),
-            'utf8',
-          ),
-        );
+        const { jobs, env } = rendered();
         const publish = renderStep(template, 'publish', { parameters });
         const { releaseApp } = (
           renderStep(template, 'fetch-ci', { parameters }).input as {
@@ -573,12 +569,7 @@ describe('the shared CI part (templates/skeletons/ci)', () => {
     );
 
     it('the ci check fails when any check before it failed, was cancelled or did not run', () => {
-      const { jobs } = parse(
-        readFileSync(
-          join(outDirs.get('go-false')!, '.github/workflows/ci.yaml'),
-          'utf8',
-        ),
-      );
+      const { jobs } = rendered();
       const [step] = jobs.ci.steps;
       expect(step.env.RESULTS).toBe('${{ toJSON(needs) }}');
       const ci = (results: Record<string, string>) =>
@@ -606,12 +597,7 @@ describe('the shared CI part (templates/skeletons/ci)', () => {
     });
 
     it('fails the release clearly when the release app is not configured', () => {
-      const { jobs } = parse(
-        readFileSync(
-          join(outDirs.get('go-false')!, '.github/workflows/ci.yaml'),
-          'utf8',
-        ),
-      );
+      const { jobs } = rendered();
       const [settings] = jobs.release.steps;
       expect(settings.env).toEqual({
         CLIENT_ID: '${{ vars.RELEASE_APP_CLIENT_ID }}',
@@ -663,12 +649,7 @@ describe('the shared CI part (templates/skeletons/ci)', () => {
     const DIGEST = `sha256:${'a'.repeat(64)}`;
 
     beforeEach(() => {
-      const { jobs } = parse(
-        readFileSync(
-          join(outDirs.get('go-false')!, '.github/workflows/ci.yaml'),
-          'utf8',
-        ),
-      );
+      const { jobs } = rendered();
       script = jobs.release.steps.find(
         (step: { id?: string }) => step.id === 'release',
       ).run;
