@@ -52,6 +52,8 @@ const NAMES = ['a', 'b'] as const;
 /** A replica (a pod): a and b, and those a rolling update starts in their place. */
 type Name = string;
 const TASKS = 100;
+/** The test template's steps, in order (each one the test action, sleeping delayMs). */
+const STEPS = ['write', 'wait', 'read'];
 const TEMPLATE_REF = 'template:default/runway-replica-test';
 const BUCKET = 'runway-techdocs-test';
 /** CloudNativePG's default max_connections, minus superuser_reserved_connections (3). */
@@ -326,8 +328,9 @@ describe('two replicas of the production image on one PostgreSQL', () => {
       task_id: string;
       event_type: string;
       body: string;
+      created_at: Date;
     }>(
-      'SELECT task_id, event_type, body FROM scaffolder.task_events WHERE task_id = ANY($1) ORDER BY id',
+      'SELECT task_id, event_type, body, created_at FROM scaffolder.task_events WHERE task_id = ANY($1) ORDER BY id',
       [ids],
     );
     const attempts = await query<{
@@ -460,7 +463,7 @@ describe('two replicas of the production image on one PostgreSQL', () => {
               required: ['delayMs'],
             },
           ],
-          steps: ['write', 'wait', 'read'].map(step => ({
+          steps: STEPS.map(step => ({
             id: step,
             name: step,
             action: TEST_ACTION_ID,
@@ -771,7 +774,150 @@ describe('two replicas of the production image on one PostgreSQL', () => {
   it(`kill -9 of a replica while tasks run: the survivor completes all ${TASKS}, each once`, async () => {
     const batch = await submitTasks(TASKS, 1500);
     try {
-      await killAndRecover(batch);
+      // Kill replica a once it is in the middle of several tasks, some of them past their
+      // first step (saved as done, so b resumes them after it). Every step takes delayMs:
+      // right after a claims its first tasks, all of them are still in their first step.
+      await waitFor(
+        'replica a to run tasks',
+        120_000,
+        async () => {
+          const [{ running, resumable }] = await query<{
+            running: string;
+            resumable: string;
+          }>(
+            `SELECT count(DISTINCT t.task_id) AS running,
+                    count(DISTINCT t.task_id) FILTER (WHERE t.step <> 'write') AS resumable
+             FROM ${TEST_SCHEMA}.attempts t
+             WHERE t.instance = 'a' AND t.task_id = ANY($1)
+               AND NOT EXISTS (SELECT 1 FROM ${TEST_SCHEMA}.effects f
+                               WHERE f.task_id = t.task_id AND f.step = 'read')`,
+            [batch],
+          );
+          return Number(running) >= 5 && Number(resumable) >= 2
+            ? true
+            : undefined;
+        },
+        200,
+      );
+      instances.a.signal('SIGKILL');
+      expect(await instances.a.waitForExit(10_000)).not.toBeUndefined();
+      // Once a is gone, by the database's clock (the attempts' clock): a write a had sent
+      // before the kill may commit just after the signal.
+      const [{ now: killedAt }] = await query<{ now: Date }>('SELECT now()');
+      log('replica a killed (SIGKILL)');
+
+      const rows = await waitForTasks(batch, 420_000);
+      const recoveredIn = (Date.now() - killedAt.getTime()) / 1000;
+      expect(rows.filter(r => r.status !== 'completed')).toEqual([]);
+
+      const { events, attempts, effects } = await executions(batch);
+      const onA = new Set(
+        attempts.filter(a => a.instance === 'a').map(a => a.task_id),
+      );
+      const recovered = new Set(
+        events.filter(e => e.event_type === 'recovered').map(e => e.task_id),
+      );
+      // Replica a ran nothing after it was killed.
+      expect(
+        attempts.filter(a => a.instance === 'a' && a.at > killedAt),
+      ).toEqual([]);
+      // Every task a had started and not finished when it was killed was recovered and
+      // finished by b: a kill after a task's last step but before its completion was saved
+      // leaves it to b too. A task a had claimed but not yet begun (killed between the claim
+      // and its first step's attempt row) is recovered as well: no attempt before the kill.
+      const completedBeforeKill = new Set(
+        events
+          .filter(
+            e => e.event_type === 'completion' && e.created_at <= killedAt,
+          )
+          .map(e => e.task_id),
+      );
+      const interrupted = [...onA].filter(id => !completedBeforeKill.has(id));
+      expect(interrupted.length).toBeGreaterThan(0);
+      const claimedOnly = [...recovered].filter(
+        id =>
+          !interrupted.includes(id) &&
+          !attempts.some(a => a.task_id === id && a.at <= killedAt),
+      );
+      expect([...recovered].sort()).toEqual(
+        [...interrupted, ...claimedOnly].sort(),
+      );
+      // Per task, what went wrong (nothing, when recovery works): one list to compare.
+      const violations: string[] = [];
+      let recoveryLogs = 0;
+      for (const id of batch) {
+        const taskEvents = events.filter(e => e.task_id === id);
+        const completions = taskEvents.filter(
+          e => e.event_type === 'completion',
+        );
+        if (completions.length !== 1) {
+          violations.push(`${id}: ${completions.length} completions`);
+          continue;
+        }
+        // The file of the write step reached the read step, across replicas when recovered.
+        const output = JSON.parse(completions[0].body).output;
+        if (output?.marker !== id) {
+          violations.push(`${id}: output ${JSON.stringify(output)}`);
+        }
+        const steps = attempts.filter(a => a.task_id === id);
+        if (!recovered.has(id)) {
+          const order = steps.map(a => a.step).join(',');
+          if (order !== STEPS.join(',')) {
+            violations.push(`${id}: not recovered, ran ${order}`);
+          }
+          continue;
+        }
+        const completedOnA = STEPS.filter(step =>
+          effects.some(
+            f => f.task_id === id && f.step === step && f.instance === 'a',
+          ),
+        );
+        const logs = taskEvents
+          .filter(e => e.event_type === 'log')
+          .map(e => JSON.parse(e.body).message as string);
+        // Backstage saves a step as done after its action returned. A kill between a step's
+        // effect and that save leaves the step undone for b, which runs it again (at least
+        // once, as a checkpoint can promise; its effect is not repeated, asserted below). So
+        // the saved count is what a completed, or one less; the steps saved must not re-run.
+        // Backstage logs the recovery only when it had saved a step (none saved: no log).
+        const saved = logs
+          .map(message => message.match(RECOVERY_LOG))
+          .find(match => match)?.[1];
+        const savedSteps = saved === undefined ? 0 : Number(saved);
+        if (saved !== undefined) recoveryLogs++;
+        if (
+          completedOnA.length > 0 &&
+          savedSteps !== completedOnA.length &&
+          savedSteps !== completedOnA.length - 1
+        ) {
+          violations.push(
+            `${id}: ${completedOnA.length} step(s) done on a, but ${savedSteps} saved as done`,
+          );
+          continue;
+        }
+        // b resumed it: the steps a completed were skipped, the interrupted one re-ran (none
+        // when a was killed after saving its last step, before saving the task's completion).
+        if (savedSteps < STEPS.length && !steps.some(a => a.instance === 'b')) {
+          violations.push(
+            `${id}: recovered with ${savedSteps} step(s) saved, but b ran none of its steps`,
+          );
+        }
+        for (const step of completedOnA.slice(0, savedSteps)) {
+          if (steps.some(a => a.step === step && a.instance === 'b')) {
+            violations.push(
+              `${id}: step ${step}, saved as done on a, re-ran on b`,
+            );
+          }
+        }
+      }
+      expect(violations).toEqual([]);
+      expect(recoveryLogs).toBeGreaterThan(0);
+      // Each step's effect happened once, whichever replica ran it and however often.
+      expect(effects).toHaveLength(TASKS * 3);
+      figures['tasks interrupted by kill -9 and recovered by the survivor'] =
+        recovered.size;
+      figures['kill -9 until every task completed, s'] = recoveredIn.toFixed(1);
+      figures['of those, claimed by a but not begun'] = claimedOnly.length;
     } finally {
       // Kubernetes would start a new pod: start a again, also when an assertion failed,
       // so the tests after this one find two replicas.
@@ -783,153 +929,6 @@ describe('two replicas of the production image on one PostgreSQL', () => {
       await waitUntilReady('a');
     }
   }, 600_000);
-
-  async function killAndRecover(batch: string[]) {
-    // Kill replica a once it is in the middle of several tasks, some of them past their
-    // first step (saved as done, so b resumes them after it). Every step takes delayMs:
-    // right after a claims its first tasks, all of them are still in their first step.
-    await waitFor(
-      'replica a to run tasks',
-      120_000,
-      async () => {
-        const [{ running, resumable }] = await query<{
-          running: string;
-          resumable: string;
-        }>(
-          `SELECT count(DISTINCT t.task_id) AS running,
-                  count(DISTINCT t.task_id) FILTER (WHERE t.step <> 'write') AS resumable
-           FROM ${TEST_SCHEMA}.attempts t
-           WHERE t.instance = 'a' AND t.task_id = ANY($1)
-             AND NOT EXISTS (SELECT 1 FROM ${TEST_SCHEMA}.effects f
-                             WHERE f.task_id = t.task_id AND f.step = 'read')`,
-          [batch],
-        );
-        return Number(running) >= 5 && Number(resumable) >= 2
-          ? true
-          : undefined;
-      },
-      200,
-    );
-    instances.a.signal('SIGKILL');
-    expect(await instances.a.waitForExit(10_000)).not.toBeUndefined();
-    // Once a is gone, by the database's clock (the attempts' clock): a write a had sent
-    // before the kill may commit just after the signal.
-    const [{ now: killedAt }] = await query<{ now: Date }>('SELECT now()');
-    log('replica a killed (SIGKILL)');
-
-    const rows = await waitForTasks(batch, 420_000);
-    const recoveredIn = (Date.now() - killedAt.getTime()) / 1000;
-    expect(rows.filter(r => r.status !== 'completed')).toEqual([]);
-
-    const { events, attempts, effects } = await executions(batch);
-    const onA = new Set(
-      attempts.filter(a => a.instance === 'a').map(a => a.task_id),
-    );
-    const recovered = new Set(
-      events.filter(e => e.event_type === 'recovered').map(e => e.task_id),
-    );
-    // Replica a ran nothing after it was killed.
-    expect(attempts.filter(a => a.instance === 'a' && a.at > killedAt)).toEqual(
-      [],
-    );
-    // Every task a had started and not finished was recovered and finished by b.
-    // A task a had claimed but not yet begun (killed between the claim and its first
-    // step's attempt row) is recovered too: it shows no attempt from before the kill.
-    const interrupted = [...onA].filter(id => {
-      const completion = events.find(
-        e => e.task_id === id && e.event_type === 'completion',
-      );
-      const lastOnA = attempts
-        .filter(a => a.task_id === id && a.instance === 'a')
-        .pop()!;
-      return (
-        !completion ||
-        attempts.some(
-          a => a.task_id === id && a.instance === 'b' && a.at > lastOnA.at,
-        )
-      );
-    });
-    expect(interrupted.length).toBeGreaterThan(0);
-    const claimedOnly = [...recovered].filter(
-      id =>
-        !interrupted.includes(id) &&
-        !attempts.some(a => a.task_id === id && a.at <= killedAt),
-    );
-    expect([...recovered].sort()).toEqual(
-      [...interrupted, ...claimedOnly].sort(),
-    );
-    // Per task, what went wrong (nothing, when recovery works): one list to compare.
-    const violations: string[] = [];
-    let recoveryLogs = 0;
-    for (const id of batch) {
-      const taskEvents = events.filter(e => e.task_id === id);
-      const completions = taskEvents.filter(e => e.event_type === 'completion');
-      if (completions.length !== 1) {
-        violations.push(`${id}: ${completions.length} completions`);
-        continue;
-      }
-      // The file of the write step reached the read step, across replicas when recovered.
-      const output = JSON.parse(completions[0].body).output;
-      if (output?.marker !== id) {
-        violations.push(`${id}: output ${JSON.stringify(output)}`);
-      }
-      const steps = attempts.filter(a => a.task_id === id);
-      if (!recovered.has(id)) {
-        const order = steps.map(a => a.step).join(',');
-        if (order !== 'write,wait,read') {
-          violations.push(`${id}: not recovered, ran ${order}`);
-        }
-        continue;
-      }
-      // b resumed it: the steps a completed were skipped, the interrupted one re-ran.
-      if (!steps.some(a => a.instance === 'b')) {
-        violations.push(`${id}: recovered, but b ran none of its steps`);
-      }
-      const completedOnA = ['write', 'wait', 'read'].filter(step =>
-        effects.some(
-          f => f.task_id === id && f.step === step && f.instance === 'a',
-        ),
-      );
-      const logs = taskEvents
-        .filter(e => e.event_type === 'log')
-        .map(e => JSON.parse(e.body).message as string);
-      // Backstage saves a step as done after its action returned. A kill between a step's
-      // effect and that save leaves the step undone for b, which runs it again (at least
-      // once, as a checkpoint can promise; its effect is not repeated, asserted below). So
-      // the saved count is what a completed, or one less; the steps saved must not re-run.
-      // Backstage logs the recovery only when it had saved a step (none saved: no log).
-      const saved = logs
-        .map(message => message.match(RECOVERY_LOG))
-        .find(match => match)?.[1];
-      const savedSteps = saved === undefined ? 0 : Number(saved);
-      if (saved !== undefined) recoveryLogs++;
-      if (
-        completedOnA.length > 0 &&
-        savedSteps !== completedOnA.length &&
-        savedSteps !== completedOnA.length - 1
-      ) {
-        violations.push(
-          `${id}: ${completedOnA.length} step(s) done on a, but ${savedSteps} saved as done`,
-        );
-        continue;
-      }
-      for (const step of completedOnA.slice(0, savedSteps)) {
-        if (steps.some(a => a.step === step && a.instance === 'b')) {
-          violations.push(
-            `${id}: step ${step}, saved as done on a, re-ran on b`,
-          );
-        }
-      }
-    }
-    expect(violations).toEqual([]);
-    expect(recoveryLogs).toBeGreaterThan(0);
-    // Each step's effect happened once, whichever replica ran it and however often.
-    expect(effects).toHaveLength(TASKS * 3);
-    figures['tasks interrupted by kill -9 and recovered by the survivor'] =
-      recovered.size;
-    figures['kill -9 until every task completed, s'] = recoveredIn.toFixed(1);
-    figures['of those, claimed by a but not begun'] = claimedOnly.length;
-  }
 
   it('loses no request in a rolling update under load: each replica in turn replaced by a new one, and stopped (SIGTERM) only once that one is ready', async () => {
     const delay = serverShutdownDelaySeconds(productionConfig());
