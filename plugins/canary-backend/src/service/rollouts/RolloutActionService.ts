@@ -21,6 +21,7 @@ import {
   RolloutAction,
   RolloutActionResponse,
   rolloutActionSnapshot,
+  RolloutPatch,
 } from '@runway/plugin-canary-common';
 import {
   ClusterAccess,
@@ -28,6 +29,11 @@ import {
 } from '@runway/plugin-cluster-access-node';
 import { labelSelectorMatcher } from '@runway/plugin-runway-common';
 import type { Request } from 'express';
+import {
+  PromoteVerification,
+  promoteNeedsVerification,
+  verifyPromote,
+} from './promoteVerification';
 import { RolloutClient, RolloutObject } from './RolloutClient';
 
 /** The permission each action needs on the entity. */
@@ -93,7 +99,9 @@ export type RolloutActionRequest = {
  * Promote, promote fully, abort and retry a Rollout of an entity: the caller's permission
  * on the entity first (no Kubernetes call when refused), then the Rollout read with the
  * backend's identity, checked to be the entity's, and patched as `kubectl argo rollouts`
- * does. Every attempt, allowed or not, is one audit event.
+ * does; a promote of a pause the controller has just set is watched and re-sent if the
+ * controller undid it (promoteVerification.ts). Every attempt, allowed or not, is one
+ * audit event.
  */
 export class RolloutActionService {
   constructor(
@@ -103,6 +111,8 @@ export class RolloutActionService {
       auditor: AuditorService;
       /** Service principals allowed to act (`canary.actions.servicePrincipals`). */
       servicePrincipals: readonly string[];
+      /** How a promote of a pause the controller has just set is watched (tests shorten it). */
+      promoteVerification?: PromoteVerification;
     },
   ) {}
 
@@ -159,9 +169,35 @@ export class RolloutActionService {
           `Cannot ${action} Rollout ${namespace}/${name} in '${cluster}': ${plan.reason}`,
         );
       }
-      let latest = current;
-      for (const patch of plan.patches) {
-        latest = await client.patch(namespace, name, patch);
+      const sent: RolloutPatch[] = [];
+      const send = async (patches: RolloutPatch[]) => {
+        let result: RolloutObject = current;
+        for (const patch of patches) {
+          result = await client.patch(namespace, name, patch);
+          sent.push(patch);
+        }
+        return result;
+      };
+      let latest = await send(plan.patches);
+      let resent = 0;
+      if (
+        action === 'promote' &&
+        promoteNeedsVerification(current, plan.patches, Date.now())
+      ) {
+        // The controller may still undo a promote of a pause it has just set.
+        const verified = await verifyPromote(
+          current,
+          {
+            read: () => client.get(namespace, name),
+            resend: async rollout => {
+              const again = planRolloutAction(action, rollout);
+              return again.allowed ? send(again.patches) : rollout;
+            },
+          },
+          this.options.promoteVerification,
+        );
+        latest = verified.rollout ?? latest;
+        resent = verified.resent;
       }
       const after = rolloutActionSnapshot(latest);
       await event.success({
@@ -169,7 +205,8 @@ export class RolloutActionService {
           outcome: 'applied',
           stepBefore,
           stepAfter: after.currentStepIndex ?? null,
-          patches: plan.patches as unknown as JsonValue,
+          patches: sent as unknown as JsonValue,
+          ...(resent > 0 && { resent }),
         },
       });
       return {
@@ -177,7 +214,7 @@ export class RolloutActionService {
         cluster,
         namespace,
         rollout: name,
-        patches: plan.patches,
+        patches: sent,
         before,
         after,
       };

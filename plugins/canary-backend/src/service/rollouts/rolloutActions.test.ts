@@ -214,6 +214,83 @@ describe('Rollout actions on a real API server', () => {
     },
   );
 
+  it('re-sends a promote the controller undid: a pause set moments ago, put back at the same step by its next write', async () => {
+    const mark = await given('pausedAtStep');
+    const status = (body: object) =>
+      plane.request(
+        'PATCH',
+        `${ROLLOUTS}/orders-api/status`,
+        { status: body },
+        { contentType: merge },
+      );
+    // The controller has just paused at step 1.
+    const pause = () => [
+      { reason: 'CanaryPauseStep', startTime: new Date().toISOString() },
+    ];
+    await status({ pauseConditions: pause() });
+    // Standing in for the controller: its next write, from before the promote, puts the
+    // pause back; once the promote is sent again, it moves on to step 2.
+    const controller: string[] = [];
+    let watching = true;
+    const watch = (async () => {
+      while (watching && controller.length < 2) {
+        const seen = await rolloutNow();
+        if ((seen.status.pauseConditions ?? []).length === 0) {
+          if (controller.length === 0) {
+            await status({ pauseConditions: pause() });
+            controller.push('paused again at step 1');
+          } else {
+            await status({
+              phase: 'Progressing',
+              currentStepIndex: 2,
+              controllerPause: false,
+            });
+            controller.push('step 2');
+          }
+        }
+        await new Promise(r => setTimeout(r, 20));
+      }
+    })();
+
+    const res = await post(actionPath('promote'));
+    watching = false;
+    await watch;
+
+    expect(res.status).toBe(200);
+    expect(controller).toEqual(['paused again at step 1', 'step 2']);
+    const clear = {
+      subresource: 'status',
+      body: { status: { pauseConditions: null } },
+    };
+    expect(res.body.patches).toEqual([clear, clear]);
+    expect(res.body.before).toEqual(
+      expect.objectContaining({ currentStepIndex: 1, paused: true }),
+    );
+    expect(res.body.after).toEqual(
+      expect.objectContaining({ currentStepIndex: 2, paused: false }),
+    );
+    expect(
+      (await writesSince(mark))
+        .filter(e => e.objectRef?.name === 'orders-api')
+        .map(e => [e.verb, e.objectRef?.subresource ?? '', e.code]),
+    ).toEqual([
+      ['patch', 'status', 200],
+      ['patch', 'status', 200],
+    ]);
+    expect(audit).toEqual([
+      expect.objectContaining({
+        outcome: 'success',
+        meta: {
+          outcome: 'applied',
+          stepBefore: 1,
+          stepAfter: 2,
+          patches: [clear, clear],
+          resent: 1,
+        },
+      }),
+    ]);
+  });
+
   it('the patches took effect on the real object (abort, then retry)', async () => {
     await given('pausedAtStep');
     expect((await post(actionPath('abort'))).status).toBe(200);
