@@ -31,16 +31,6 @@ import {
   webParameters,
 } from './__testUtils__/values';
 
-/*
- * Jest runs this file in a vm context whose Object.prototype is not Node's, and Node's
- * structuredClone (which argocd-node uses to copy sync policies) returns objects of Node's
- * realm: the scaffolder's template engine refuses those as "not plain records". In the real
- * backend there is one realm (the e2e suite runs the same dry run there); here a clone made
- * in this realm stands in.
- */
-globalThis.structuredClone = (value: any) =>
-  value === undefined ? value : JSON.parse(JSON.stringify(value));
-
 /** Every file under a folder: path relative to it → content. */
 function filesOf(dir: string): Map<string, Buffer> {
   return new Map(

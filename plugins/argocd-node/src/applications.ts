@@ -20,6 +20,7 @@ import {
   repoPath,
   syncOption,
 } from './validation';
+import { copyJson } from './json';
 
 /**
  * The label Backstage's Kubernetes plugin (and `argocd/app-selector`) finds a service's objects by.
@@ -418,7 +419,7 @@ function resolveSyncPolicy(input: SyncPolicyInput | undefined): SyncPolicy {
     };
   }
   if (syncOptions.length > 0) policy.syncOptions = [...syncOptions];
-  if (input?.retry) policy.retry = structuredClone(input.retry);
+  if (input?.retry) policy.retry = copyJson(input.retry);
   return policy;
 }
 
@@ -521,7 +522,7 @@ export function buildApplications(
       },
       destination: destinationFor(environment.namespace, environment.cluster),
       ...(Object.keys(resolved.syncPolicy).length > 0 && {
-        syncPolicy: structuredClone(resolved.syncPolicy),
+        syncPolicy: copyJson(resolved.syncPolicy),
       }),
       ignoreDifferences: canaryIgnoreDifferences(resolved.appName),
     },

@@ -1,4 +1,5 @@
 import { Application } from './types';
+import { copyJson } from './json';
 
 /*
  * "Same spec" for an Application Runway wants versus the one Argo CD has: only the fields
@@ -158,6 +159,6 @@ export function mergeForUpdate(
       labels: { ...existing.metadata.labels, ...desired.metadata.labels },
       ...(finalizers.length > 0 && { finalizers }),
     },
-    spec: structuredClone(desired.spec),
+    spec: copyJson(desired.spec),
   };
 }

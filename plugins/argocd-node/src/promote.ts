@@ -21,6 +21,7 @@ import {
 } from './promotionGates';
 import { GitHubRepository, gitHubRepositoryOf } from './repoUrl';
 import { Application } from './types';
+import { copyJson } from './json';
 
 /**
  * The zod types of the fields of {@link PromotionInput}.
@@ -170,7 +171,7 @@ export function pinnedApplication(
         )}); a commit of one cannot be promoted to the other. Nothing was changed`,
     );
   }
-  const pinned = structuredClone(target);
+  const pinned = copyJson(target);
   pinned.spec.source = { ...targetSource, targetRevision: commit };
   return pinned;
 }
