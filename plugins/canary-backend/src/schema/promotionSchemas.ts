@@ -17,6 +17,12 @@ const gate = {
   },
 } as const;
 
+/** Every gate's verdict, in the order the gates are checked (both responses). */
+const gates = {
+  type: 'array',
+  items: { $ref: '#/components/schemas/PromotionGateVerdict' },
+} as const;
+
 export const promotionSchemas = {
   PromotionGateVerdict: gate,
   PromotionStatusResponse: {
@@ -42,10 +48,7 @@ export const promotionSchemas = {
       application: { type: 'string' },
       candidate: { type: 'string' },
       currentRevision: { type: 'string' },
-      gates: {
-        type: 'array',
-        items: { $ref: '#/components/schemas/PromotionGateVerdict' },
-      },
+      gates,
     },
   },
   PromotionRequest: {
@@ -72,10 +75,7 @@ export const promotionSchemas = {
       application: { type: 'string' },
       commit: { type: 'string' },
       previousRevision: { type: 'string' },
-      gates: {
-        type: 'array',
-        items: { $ref: '#/components/schemas/PromotionGateVerdict' },
-      },
+      gates,
       pullRequestUrl: { type: 'string' },
     },
   },
