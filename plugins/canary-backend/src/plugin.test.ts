@@ -84,6 +84,20 @@ function startCanaryBackend(
 
 const NOW = new Date();
 const alice = mockCredentials.user('user:default/alice');
+
+/** A GET of the backend as a signed-in user (alice unless told). */
+function getAs(
+  backend: { server: Parameters<typeof request>[0] },
+  path: string,
+  credentials = alice,
+) {
+  return request(backend.server)
+    .get(path)
+    .set(
+      'Authorization',
+      mockCredentials.user.header(credentials.principal.userEntityRef),
+    );
+}
 const mallory = mockCredentials.user('user:default/mallory');
 const STATUS_PATH_PREFIX = '/api/canary/entities/default/component';
 const STATUS_PATH = `${STATUS_PATH_PREFIX}/orders-api`;
@@ -160,12 +174,7 @@ describe('canary backend', () => {
   });
 
   const get = (path = STATUS_PATH, credentials = alice) =>
-    request(backend.server)
-      .get(path)
-      .set(
-        'Authorization',
-        mockCredentials.user.header(credentials.principal.userEntityRef),
-      );
+    getAs(backend, path, credentials);
 
   it('serves the split per cluster; a forbidden cluster is an error entry, not a failure', async () => {
     const res = await get();
@@ -468,13 +477,7 @@ describe('canary backend with Argo Rollouts', () => {
     await cluster.stop();
   });
 
-  const get = () =>
-    request(backend.server)
-      .get(PATH)
-      .set(
-        'Authorization',
-        mockCredentials.user.header(alice.principal.userEntityRef),
-      );
+  const get = () => getAs(backend, PATH);
 
   it("serves each track's revision from its ReplicaSet and the current revision's AnalysisRuns", async () => {
     const res = await get();
