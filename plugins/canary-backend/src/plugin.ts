@@ -9,7 +9,10 @@ import {
   clusterStateServiceRef,
 } from '@runway/plugin-cluster-access-node';
 import { readArgoCdSetup } from '@runway/plugin-argocd-node';
-import { PromotionService } from './service/promotion/PromotionService';
+import {
+  PromotionService,
+  readPromotionConfig,
+} from './service/promotion/PromotionService';
 import { CanaryStatusService } from './service/CanaryStatusService';
 import { DatabaseStatusService } from './service/DatabaseStatusService';
 import { createRouter } from './service/router';
@@ -61,12 +64,7 @@ export const canaryPlugin = createBackendPlugin({
         const servicePrincipals =
           config.getOptionalStringArray('canary.actions.servicePrincipals') ??
           [];
-        const mode = config.getOptionalString('canary.promotion.mode') ?? 'api';
-        if (mode !== 'api' && mode !== 'gitops') {
-          throw new Error(
-            `canary.promotion.mode must be 'api' or 'gitops', not '${mode}'`,
-          );
-        }
+        const { mode, instance } = readPromotionConfig(config);
         httpRouter.use(
           await createRouter({
             httpAuth,
@@ -86,7 +84,7 @@ export const canaryPlugin = createBackendPlugin({
             promotion: new PromotionService({
               setup: readArgoCdSetup({ config }),
               mode,
-              instance: config.getOptionalString('canary.promotion.instance'),
+              instance,
               permissions,
               auditor,
               servicePrincipals,

@@ -1,3 +1,4 @@
+import type { Config } from '@backstage/config';
 import type {
   AuditorService,
   BackstageCredentials,
@@ -29,6 +30,25 @@ import {
   authorizeEntityAction,
   outcomeOf,
 } from '../rollouts/RolloutActionService';
+
+/** The promotion's settings: `canary.promotion.mode` (api, the default, or gitops) and `.instance`. */
+export type PromotionConfig = {
+  mode: 'api' | 'gitops';
+  /** The Argo CD instance of `argocd.instances` (the first one when absent). */
+  instance?: string;
+};
+
+/** Reads `canary.promotion`; a mode other than api or gitops is an error naming the key. */
+export function readPromotionConfig(config: Config): PromotionConfig {
+  const mode = config.getOptionalString('canary.promotion.mode') ?? 'api';
+  if (mode !== 'api' && mode !== 'gitops') {
+    throw new Error(
+      `canary.promotion.mode must be 'api' or 'gitops', not '${mode}'`,
+    );
+  }
+  const instance = config.getOptionalString('canary.promotion.instance');
+  return { mode, ...(instance !== undefined && { instance }) };
+}
 
 const FROM = 'staging';
 const TO = 'production';
