@@ -29,11 +29,7 @@ import {
 } from '@runway/plugin-cluster-access-node';
 import { labelSelectorMatcher } from '@runway/plugin-runway-common';
 import type { Request } from 'express';
-import {
-  PromoteVerification,
-  promoteNeedsVerification,
-  verifyPromote,
-} from './promoteVerification';
+import { promoteNeedsVerification, verifyPromote } from './promoteVerification';
 import { RolloutClient, RolloutObject } from './RolloutClient';
 
 /** The permission each action needs on the entity. */
@@ -111,8 +107,6 @@ export class RolloutActionService {
       auditor: AuditorService;
       /** Service principals allowed to act (`canary.actions.servicePrincipals`). */
       servicePrincipals: readonly string[];
-      /** How a promote of a pause the controller has just set is watched (tests shorten it). */
-      promoteVerification?: PromoteVerification;
     },
   ) {}
 
@@ -185,17 +179,13 @@ export class RolloutActionService {
         promoteNeedsVerification(current, plan.patches, Date.now())
       ) {
         // The controller may still undo a promote of a pause it has just set.
-        const verified = await verifyPromote(
-          current,
-          {
-            read: () => client.get(namespace, name),
-            resend: async rollout => {
-              const again = planRolloutAction(action, rollout);
-              return again.allowed ? send(again.patches) : rollout;
-            },
+        const verified = await verifyPromote(current, {
+          read: () => client.get(namespace, name),
+          resend: async rollout => {
+            const again = planRolloutAction(action, rollout);
+            return again.allowed ? send(again.patches) : rollout;
           },
-          this.options.promoteVerification,
-        );
+        });
         latest = verified.rollout ?? latest;
         resent = verified.resent;
       }
